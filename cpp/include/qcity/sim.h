@@ -1,0 +1,12 @@
+// The one header a qcity model includes. Built against OMNeT++ (QCITY_WITH_OMNETPP)
+// it is <omnetpp.h>; otherwise the same names come from qcity's embedded kernel.
+// A model never knows which.
+#pragma once
+
+#ifdef QCITY_WITH_OMNETPP
+#include <omnetpp.h>
+#else
+#include "omnetpp_api.h"
+#endif
+
+#include "qcity/hook.h"

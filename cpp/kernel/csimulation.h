@@ -1,0 +1,122 @@
+// cSimulation: owns the network, the future event set and the RNGs, and runs the
+// event loop. One simulation is "active" per thread while it is built or runs;
+// simTime() and getSimulation() refer to it, as in OMNeT++.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cmodule.h"
+#include "eventheap.h"
+#include "resultwriter.h"
+#include "statistics.h"
+
+namespace qcity::sim {
+
+struct RunLimits
+{
+    double simTimeLimit = -1;  // seconds; <0: none
+    double cpuTimeLimit = -1;  // wall-clock seconds; <0: none
+    int64_t eventLimit = -1;
+};
+
+struct RunReport
+{
+    int64_t events = 0;
+    std::string simTime;  // exact decimal text
+    double simTimeSeconds = 0;
+    double elapsedSeconds = 0;
+    std::string reason;  // "sim-time-limit", "no more events", "endSimulation", "cpu-time-limit", "event-limit"
+};
+
+struct ProgressInfo
+{
+    int64_t events;
+    double simTime;
+    double elapsedSeconds;
+};
+
+class cSimulation
+{
+    std::vector<std::unique_ptr<cModule>> modules_;   // index = module id; [0] unused
+    std::vector<std::unique_ptr<cChannel>> channels_;
+    std::vector<cComponent *> components_;            // every component by id
+    std::vector<cGate *> gates_;                      // index = gate id
+    std::vector<std::unique_ptr<StatisticRecorder>> recorders_;
+    std::vector<cRNG> rngs_;
+    EventHeap fes_;
+    ResultWriter results_;
+    simtime_t now_;
+    int64_t eventNumber_ = 0;
+    cComponent *context_ = nullptr;
+    bool stopRequested_ = false;
+    bool initialized_ = false;
+    static thread_local cSimulation *active_;
+
+    void initializeAll();
+    void finishAll(cModule *m);
+    void recordParams();
+    [[noreturn]] void rethrowWithContext(const std::exception &e);
+
+  public:
+    cSimulation();
+    ~cSimulation();
+    cSimulation(const cSimulation &) = delete;
+    cSimulation &operator=(const cSimulation &) = delete;
+
+    static cSimulation *getActiveSimulation() { return active_; }
+    static void setActiveSimulation(cSimulation *sim) { active_ = sim; }
+
+    // ---- building (used by the network builder) ----
+    cModule *createModule(const std::string &className, const std::string &name, cModule *parent, int index, int vectorSize);
+    cChannel *createChannel(const std::string &nedType);
+    void connect(cGate *src, cGate *dst, cChannel *channel);
+    void registerGate(cGate *g);
+    void setupRngs(uint64_t seedSet, int numRngs);
+    int getNumRngs() const { return static_cast<int>(rngs_.size()); }
+    cRNG *getRng(int k);
+    void addStatistic(cComponent *component, const std::string &name, const std::string &signalName, unsigned modes,
+                      const std::string &title, const std::string &unit, const std::string &interpolation);
+    ResultWriter &getResultWriter() { return results_; }
+
+    // ---- queries ----
+    cModule *getSystemModule() const { return modules_.size() > 1 ? modules_[1].get() : nullptr; }
+    cModule *getModule(int id) const;
+    cComponent *getComponent(int id) const;
+    cGate *getGate(int id) const { return id >= 0 && id < (int)gates_.size() ? gates_[id] : nullptr; }
+    cModule *getModuleByPath(const char *path) const;
+    simtime_t getSimTime() const { return now_; }
+    int64_t getEventNumber() const { return eventNumber_; }
+    cComponent *getContext() const { return context_; }
+    std::size_t getFesLength() const { return fes_.size(); }
+
+    // ---- events ----
+    void insertEvent(cMessage *msg);
+    cMessage *removeEvent(cMessage *msg) { return fes_.remove(msg); }
+    void removeDeletedEvent(cMessage *msg) { fes_.remove(msg); }
+    void requestStop() { stopRequested_ = true; }
+
+    // Runs initialize(), the event loop and finish(), then writes the results.
+    // `progress` is called about every `progressInterval` wall-clock seconds; it may throw to abort.
+    RunReport run(const RunLimits &limits, const std::function<void(const ProgressInfo &)> &progress = {},
+                  double progressInterval = 1.0);
+};
+
+inline cSimulation *getSimulation() { return cSimulation::getActiveSimulation(); }
+simtime_t simTime();
+
+// Makes a simulation the thread's active one for a scope.
+class ActiveSimulationGuard
+{
+    cSimulation *prev_;
+
+  public:
+    explicit ActiveSimulationGuard(cSimulation *sim) : prev_(cSimulation::getActiveSimulation()) { cSimulation::setActiveSimulation(sim); }
+    ~ActiveSimulationGuard() { cSimulation::setActiveSimulation(prev_); }
+};
+
+}  // namespace qcity::sim

@@ -1,0 +1,46 @@
+// The embedded kernel seen through OMNeT++ names: `using namespace omnetpp;` in a
+// model resolves to these classes when the model is built without OMNeT++.
+#pragma once
+
+#include <iostream>
+#include <typeinfo>
+
+#include "cmessage.h"
+#include "cmodule.h"
+#include "cpar.h"
+#include "crng.h"
+#include "csimulation.h"
+#include "errors.h"
+#include "simtime.h"
+
+namespace qcity::sim {
+
+// EV output is off unless enabled (OMNeT++'s express mode behaves the same).
+bool evEnabled();
+void setEvEnabled(bool on);
+std::ostream &evStream();
+
+template <typename T, typename P>
+T check_and_cast(P *p)
+{
+    if (!p)
+        throw cRuntimeError("check_and_cast(): cannot cast nullptr to type '%s'", demangledTypeName(typeid(T).name()).c_str());
+    T r = dynamic_cast<T>(p);
+    if (!r)
+        throw cRuntimeError("check_and_cast(): cannot cast (%s)%s to type '%s'", p->getClassName(), p->getName(),
+                            demangledTypeName(typeid(T).name()).c_str());
+    return r;
+}
+
+}  // namespace qcity::sim
+
+namespace omnetpp = qcity::sim;
+
+#define EV if (!::qcity::sim::evEnabled()) {} else ::qcity::sim::evStream()
+#define EV_FATAL EV
+#define EV_ERROR EV
+#define EV_WARN EV
+#define EV_INFO EV
+#define EV_DETAIL EV
+#define EV_DEBUG EV
+#define EV_TRACE EV

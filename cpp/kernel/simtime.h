@@ -1,0 +1,69 @@
+// Simulation time: a 64-bit fixed-point number of picoseconds (scale exponent -12),
+// the OMNeT++ default. Conversions and arithmetic that would overflow throw
+// instead of wrapping, so a model never silently runs backwards in time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace qcity::sim {
+
+class SimTime
+{
+  public:
+    static constexpr int SCALEEXP = -12;
+    static constexpr int64_t SCALE = 1000000000000LL;  // 10^-SCALEEXP
+
+  private:
+    int64_t t_ = 0;
+    static int64_t fromDouble(double d);
+    static int64_t fromInt(int64_t i);
+    [[noreturn]] static void overflow(const char *op);
+
+  public:
+    constexpr SimTime() = default;
+    SimTime(double d) : t_(fromDouble(d)) {}  // implicit, as in OMNeT++
+    SimTime(int i) : t_(fromInt(i)) {}
+    SimTime(long i) : t_(fromInt(i)) {}
+    SimTime(long long i) : t_(fromInt(i)) {}
+
+    static SimTime fromRaw(int64_t raw) { SimTime t; t.t_ = raw; return t; }
+    static SimTime getMaxTime() { return fromRaw(INT64_MAX); }
+    static int getScaleExp() { return SCALEEXP; }
+    static const SimTime ZERO;
+
+    int64_t raw() const { return t_; }
+    double dbl() const { return static_cast<double>(t_) / static_cast<double>(SCALE); }
+    bool isZero() const { return t_ == 0; }
+    // Exact decimal text, trailing zeros removed: "1.5", "0.000000000001".
+    std::string str() const;
+
+    SimTime operator-() const { return fromRaw(-t_); }
+    SimTime &operator+=(const SimTime &o) { if (__builtin_add_overflow(t_, o.t_, &t_)) overflow("+"); return *this; }
+    SimTime &operator-=(const SimTime &o) { if (__builtin_sub_overflow(t_, o.t_, &t_)) overflow("-"); return *this; }
+    SimTime &operator*=(double d) { t_ = fromDouble(dbl() * d); return *this; }
+    SimTime &operator/=(double d) { t_ = fromDouble(dbl() / d); return *this; }
+
+    friend SimTime operator+(SimTime a, const SimTime &b) { return a += b; }
+    friend SimTime operator-(SimTime a, const SimTime &b) { return a -= b; }
+    friend SimTime operator*(SimTime a, double d) { return a *= d; }
+    friend SimTime operator*(double d, SimTime a) { return a *= d; }
+    friend SimTime operator/(SimTime a, double d) { return a /= d; }
+    friend double operator/(const SimTime &a, const SimTime &b) { return static_cast<double>(a.t_) / static_cast<double>(b.t_); }
+
+    friend bool operator==(const SimTime &a, const SimTime &b) { return a.t_ == b.t_; }
+    friend bool operator!=(const SimTime &a, const SimTime &b) { return a.t_ != b.t_; }
+    friend bool operator<(const SimTime &a, const SimTime &b) { return a.t_ < b.t_; }
+    friend bool operator>(const SimTime &a, const SimTime &b) { return a.t_ > b.t_; }
+    friend bool operator<=(const SimTime &a, const SimTime &b) { return a.t_ <= b.t_; }
+    friend bool operator>=(const SimTime &a, const SimTime &b) { return a.t_ >= b.t_; }
+};
+
+using simtime_t = SimTime;
+using simtime_t_cref = const SimTime &;
+
+}  // namespace qcity::sim
+
+#define SIMTIME_ZERO (::qcity::sim::SimTime::ZERO)
+#define SIMTIME_DBL(t) ((t).dbl())
+#define SIMTIME_MAX (::qcity::sim::SimTime::getMaxTime())

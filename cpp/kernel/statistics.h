@@ -1,0 +1,84 @@
+// Statistic recording: one StatisticRecorder per @statistic per component, fed by
+// the component's signal, producing the recorders OMNeT++ names
+// `count sum mean min max last vector histogram timeavg stats`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cmodule.h"
+#include "resultwriter.h"
+
+namespace qcity::sim {
+
+enum RecordingMode : unsigned {
+    REC_COUNT = 1u << 0,
+    REC_SUM = 1u << 1,
+    REC_MEAN = 1u << 2,
+    REC_MIN = 1u << 3,
+    REC_MAX = 1u << 4,
+    REC_LAST = 1u << 5,
+    REC_VECTOR = 1u << 6,
+    REC_HISTOGRAM = 1u << 7,
+    REC_TIMEAVG = 1u << 8,
+    REC_STATS = 1u << 9,
+};
+
+// Parses "count", "vector", ...; throws for an unknown recorder name.
+unsigned recordingModeFromName(const std::string &name);
+
+// Histogram with automatic range: the first `precollect` values fix the bin width
+// (integer-aligned bins for integer data), then the range grows by adding bins and,
+// past `maxBins`, by merging neighbouring bins.
+class AutoHistogram
+{
+    static constexpr std::size_t kPrecollect = 100;
+    static constexpr std::size_t kDesiredBins = 60;
+    static constexpr std::size_t kMaxBins = 1000;
+
+    std::vector<double> precollected_;
+    bool allIntegers_ = true;
+    bool ready_ = false;
+    double lo_ = 0, width_ = 1;
+    std::vector<double> counts_;
+    double underflow_ = 0, overflow_ = 0;
+
+    void setUp();
+    void insert(double v);
+    void mergePairs();
+
+  public:
+    void collect(double v);
+    HistogramBins bins();
+};
+
+class StatisticRecorder : public cIListener
+{
+    cSimulation *sim_;
+    std::string name_, source_, title_, unit_, interpolation_;
+    unsigned modes_;
+    int64_t count_ = 0;
+    double sum_ = 0, sqrsum_ = 0, min_ = 0, max_ = 0, last_ = 0;
+    // time average (TimeAverageRecorder semantics: from the first value to the end)
+    bool haveFirst_ = false;
+    simtime_t startTime_, lastTime_;
+    double weightedSum_ = 0;
+    AutoHistogram histogram_;
+    cComponent *component_;
+    int vectorHandle_ = -1;
+
+    void collect(double value);
+    Attributes attrs(const char *mode) const;
+
+  public:
+    StatisticRecorder(cSimulation *sim, cComponent *component, std::string name, std::string source, unsigned modes, std::string title, std::string unit,
+                      std::string interpolation);
+    void receiveSignal(cComponent *source, simsignal_t signal, double value, cObject *details) override;
+    void receiveSignal(cComponent *source, simsignal_t signal, cObject *obj, cObject *details) override;
+    void finish(cComponent *component, simsignal_t signal) override;
+    // Declares the output vector (if recording one); called when the run starts.
+    void attachVector();
+};
+
+}  // namespace qcity::sim
