@@ -114,6 +114,17 @@ class PySimulation
             throw py::value_error("gate type must be input, output or inout, not '" + type + "'");
     }
 
+    void setGateSize(int id, const std::string &name, const std::string &type, int size)
+    {
+        cModule *m = module(id);
+        if (type == "inout") {
+            m->setGateSize(name + "$i", size);
+            m->setGateSize(name + "$o", size);
+        }
+        else
+            m->setGateSize(name, size);
+    }
+
     int createChannel(const std::string &nedType) { return sim.createChannel(nedType)->getId(); }
 
     void connect(int srcId, const std::string &srcGate, int srcIndex, int dstId, const std::string &dstGate, int dstIndex, int channelId)
@@ -210,6 +221,7 @@ void register_kernel(py::module_ &m)
              py::arg("volatile") = false, py::arg("value") = py::none(), py::arg("expr") = py::none(), py::arg("text") = "")
         .def("add_gate", &PySimulation::addGate, py::arg("module"), py::arg("name"), py::arg("type"), py::arg("is_vector") = false,
              py::arg("size") = 1)
+        .def("set_gate_size", &PySimulation::setGateSize, py::arg("module"), py::arg("name"), py::arg("type"), py::arg("size"))
         .def("create_channel", &PySimulation::createChannel, py::arg("ned_type"))
         .def("connect", &PySimulation::connect, py::arg("src"), py::arg("src_gate"), py::arg("src_index"), py::arg("dst"),
              py::arg("dst_gate"), py::arg("dst_index"), py::arg("channel") = 0)

@@ -1,0 +1,169 @@
+"""The `qcity` command: run, query and sweep simulations; flags mirror opp_run's."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+
+from .errors import QcityError
+
+
+def parse_run_filter(text: str, numruns: int) -> list[int]:
+    """opp_run's -r syntax: '3', '0,2,5', '2..4', '..3', '5..' (ranges inclusive)."""
+    out: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        m = re.fullmatch(r"(\d*)\s*\.\.\s*(\d*)", part)
+        if m:
+            lo = int(m.group(1)) if m.group(1) else 0
+            hi = int(m.group(2)) if m.group(2) else numruns - 1
+            out.extend(range(lo, hi + 1))
+        elif part.isdigit():
+            out.append(int(part))
+        else:
+            raise QcityError(f"bad run filter {part!r}: use numbers and ranges like 0,2,5..7")
+    for n in out:
+        if not 0 <= n < numruns:
+            raise QcityError(f"run number {n} out of range: the config has {numruns} run(s) (0..{numruns - 1})")
+    return out
+
+
+class _Progress:
+    """One status line on a terminal (simulated-time share, events/s); silent otherwise."""
+
+    def __init__(self, limit: float | None, label: str, stream=sys.stderr):
+        self.limit = limit
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.shown = False
+
+    def __call__(self, events: int, sim_time: float, elapsed: float) -> None:
+        if not self.enabled:
+            return
+        rate = events / elapsed if elapsed > 0 else 0.0
+        share = f"{100 * sim_time / self.limit:5.1f}% " if self.limit else ""
+        self.stream.write(f"\r{self.label}: {share}t={sim_time:.6g}s  {events:,} events  {rate / 1e6:.2f} Mev/s   ")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inifile", help="the omnetpp.ini to run")
+    p.add_argument("-c", "--config", default="General", help="configuration name (default: General)")
+    p.add_argument("-r", "--runs", help="runs to do: 0,2,5..7 (default: all for sweep, 0 for run)")
+    p.add_argument("-n", "--ned-path", help="NED source folders, separated by ':' (default: qcity's models + the ini's folder)")
+    p.add_argument("--result-dir", help="overrides result-dir")
+    p.add_argument("--sim-time-limit", help="overrides sim-time-limit, e.g. 100s")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks")
+
+
+def _nedpath(args) -> list[str] | None:
+    return args.ned_path.split(":") if args.ned_path else None
+
+
+def _cmd_run(args) -> int:
+    from .sim.ini import IniFile
+    from .sim.runner import execute_run, parse_time
+
+    ini = IniFile(args.inifile)
+    runs = ini.runs(args.config)
+    if args.query:
+        if args.query == "numruns":
+            print(len(runs))
+        else:
+            print(f"Config: {args.config}")
+            print(f"Number of runs: {len(runs)}")
+            print()
+            selected = parse_run_filter(args.runs, len(runs)) if args.runs else range(len(runs))
+            for n in selected:
+                r = runs[n]
+                desc = ", ".join([s for s in (r.iterationvars, f"$repetition={r.repetition}") if s])
+                print(f"Run {n}: {desc}")
+        return 0
+    numbers = parse_run_filter(args.runs, len(runs)) if args.runs else [0]
+    for n in numbers:
+        limit_text = args.sim_time_limit or runs[n].option("sim-time-limit")
+        progress = _Progress(parse_time(limit_text) if limit_text else None, f"{args.config} #{n}")
+        try:
+            result = execute_run(args.inifile, args.config, n, nedpath=_nedpath(args), result_dir=args.result_dir,
+                                 sim_time_limit=args.sim_time_limit, progress=progress)
+        finally:
+            progress.done()
+        for e in result.unused_entries:
+            print(f"{e.file}:{e.line}: warning: '{e.key}' matched no parameter", file=sys.stderr)
+        rate = result.events / result.elapsed_seconds if result.elapsed_seconds > 0 else 0
+        print(f"Run {n} of {args.config}: {result.reason} at t={result.sim_time}s, {result.events:,} events "
+              f"in {result.elapsed_seconds:.3f}s ({rate / 1e6:.2f} Mev/s)")
+        print(f"  scalars: {result.sca_path}")
+        if result.vec_path.exists():
+            print(f"  vectors: {result.vec_path}")
+    return 0
+
+
+def _cmd_sweep(args) -> int:
+    from .sim.ini import IniFile
+    from .sim.sweep import sweep
+
+    ini = IniFile(args.inifile)
+    total = len(ini.runs(args.config))
+    numbers = parse_run_filter(args.runs, total) if args.runs else None
+
+    def report(r) -> None:
+        state = "skipped (results exist)" if r.skipped else f"{r.reason} at t={r.sim_time}s, {r.events:,} events"
+        print(f"Run {r.run_number}: {state}", flush=True)
+
+    results = sweep(args.inifile, args.config, numbers, nedpath=_nedpath(args), result_dir=args.result_dir,
+                    sim_time_limit=args.sim_time_limit, jobs=args.jobs, dask_address=args.dask, force=args.force,
+                    on_done=report)
+    done = sum(not r.skipped for r in results)
+    print(f"{done} run(s) done, {len(results) - done} skipped")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qcity", description="qcity: quantum-secured smart-city IoT simulation")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="run simulations on the embedded engine (like opp_run)")
+    _common(p_run)
+    p_run.add_argument("-q", "--query", choices=["numruns", "runs"], help="print the runs instead of running them")
+    p_run.set_defaults(func=_cmd_run)
+    p_sweep = sub.add_parser("sweep", help="run all runs of a config in parallel; completed runs are skipped")
+    _common(p_sweep)
+    p_sweep.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs (default: all cores)")
+    p_sweep.add_argument("--dask", metavar="ADDRESS", help="run on a Dask distributed scheduler (needs qcity[dask])")
+    p_sweep.add_argument("--force", action="store_true", help="rerun runs whose results already exist")
+    p_sweep.set_defaults(func=_cmd_sweep)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QcityError as e:
+        if args.debug:
+            raise
+        print(f"qcity: error: {e}", file=sys.stderr)
+        return 1
+    except RuntimeError as e:
+        # simulation errors from the kernel (qcity._core.SimulationError) carry module path and time
+        if args.debug or type(e).__name__ != "SimulationError":
+            raise
+        print(f"qcity: simulation error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("qcity: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

@@ -1,0 +1,1 @@
+"""Simulation engine driver: NED and ini readers, network builder, runs and sweeps."""

@@ -1,0 +1,33 @@
+"""Hook registry: turns "package.module:function" into a callable, once per module instance.
+
+C++ modules name their hooks in NED/ini parameters; the kernel's hook bridge calls
+`resolve()` during initialize() and keeps the callable for the rest of the run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+from ..errors import HookError
+
+
+def resolve(spec: str) -> Callable[..., Any]:
+    """Imports `module` and returns `module.function` (dotted attribute paths allowed after the colon)."""
+    if ":" not in spec:
+        raise HookError(f"hook {spec!r} must have the form 'package.module:function'")
+    module_name, _, attr_path = spec.partition(":")
+    if not module_name or not attr_path:
+        raise HookError(f"hook {spec!r} must have the form 'package.module:function'")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as e:
+        raise HookError(f"hook {spec!r}: cannot import module {module_name!r}: {e}") from e
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise HookError(f"hook {spec!r}: module {module_name!r} has no attribute {attr_path!r}") from None
+    if not callable(obj):
+        raise HookError(f"hook {spec!r} is a {type(obj).__name__}, not a callable")
+    return obj
