@@ -17,12 +17,12 @@ cSimulation::cSimulation() : modules_(1), components_(1, nullptr) {}
 cSimulation::~cSimulation()
 {
     ActiveSimulationGuard guard(this);
-    for (cMessage *m : fes_.drain())
-        delete m;
-    // Delete modules children-first (reverse creation order), so a module's
-    // destructor may still reach its parent.
+    // Modules go first, children before parents: a destructor may cancelAndDelete()
+    // its own timers, which are still in the FES. What remains there is then freed.
     for (std::size_t i = modules_.size(); i-- > 1;)
         modules_[i].reset();
+    for (cMessage *m : fes_.drain())
+        delete m;
     channels_.clear();
 }
 

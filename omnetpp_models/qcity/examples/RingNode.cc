@@ -8,6 +8,9 @@ void RingNode::initialize()
 {
     holdTime = &par("holdTime");
     hopLimit = par("hopLimit").intValue();
+    tokenLength = par("tokenLength").intValue();
+    if (tokenLength < 0)
+        throw omnetpp::cRuntimeError("tokenLength must not be negative: %lld", (long long)tokenLength);
     int tokens = par("tokens").intValue();
     if (tokens < 0)
         throw omnetpp::cRuntimeError("tokens must not be negative: %d", tokens);
@@ -17,6 +20,7 @@ void RingNode::initialize()
     roundTripSignal = registerSignal("roundTrip");
     for (int i = 0; i < tokens; i++) {
         auto *token = new RingToken("token");
+        token->setByteLength(tokenLength);
         token->origin = getIndex();
         token->leftOrigin = omnetpp::simTime();
         send(token, "out");

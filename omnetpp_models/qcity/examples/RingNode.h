@@ -23,6 +23,7 @@ class RingNode : public omnetpp::cSimpleModule
     // parameters
     omnetpp::cPar *holdTime = nullptr;
     int64_t hopLimit = -1;
+    int64_t tokenLength = 0;  // bytes
 
     // statistics
     omnetpp::simsignal_t hopSignal = 0;

@@ -1,0 +1,24 @@
+"""Hooks used by the tests (resolved as "hookfuncs:<name>"; pytest puts tests/ on sys.path)."""
+
+
+def double_time(args):
+    return 2.0 * args["time"]
+
+
+def echo(args):
+    return args
+
+
+def explode(args):
+    raise ZeroDivisionError(f"hook failed on purpose at call {args['call']}")
+
+
+def wrong_type(args):
+    return object()
+
+
+def plus_one(x):
+    return x + 1.0
+
+
+not_callable = 42

@@ -1,0 +1,47 @@
+"""The qcity command and sweeps."""
+
+from __future__ import annotations
+
+from qcity import results
+from qcity.cli import main
+from qcity.sim.sweep import sweep
+
+from conftest import RING_INI
+
+
+def test_query_numruns_and_runs(capsys):
+    assert main(["run", str(RING_INI), "-c", "RingSweep", "-q", "numruns"]) == 0
+    assert capsys.readouterr().out.strip() == "27"
+    assert main(["run", str(RING_INI), "-c", "RingSweep", "-q", "runs", "-r", "0..1"]) == 0
+    out = capsys.readouterr().out
+    assert "Number of runs: 27" in out
+    assert "Run 0: $nodes=5, $tokens=1, $repetition=0" in out
+    assert "Run 1: $nodes=5, $tokens=1, $repetition=1" in out
+
+
+def test_run_writes_results(tmp_path, capsys):
+    assert main(["run", str(RING_INI), "-c", "Ring", "--result-dir", str(tmp_path), "--sim-time-limit", "5s"]) == 0
+    out = capsys.readouterr().out
+    assert "sim-time-limit at t=5s" in out
+    assert (tmp_path / "Ring-#0.sca").exists() and (tmp_path / "Ring-#0.vec").exists()
+
+
+def test_cli_reports_user_errors_without_traceback(tmp_path, capsys):
+    assert main(["run", str(RING_INI), "-c", "NoSuchConfig"]) == 1
+    assert "qcity: error:" in capsys.readouterr().err
+    assert main(["run", str(RING_INI), "-c", "Ring", "-r", "5"]) == 1
+    assert "out of range" in capsys.readouterr().err
+
+
+def _scalars(folder):
+    df = results.get_scalars(results.read_result_files(str(folder)), include_runattrs=True)
+    return df[["runnumber", "module", "name", "value"]].sort_values(["runnumber", "module", "name"]).reset_index(drop=True)
+
+
+def test_sweep_is_deterministic_across_worker_counts_and_skips_done_runs(tmp_path):
+    one = sweep(RING_INI, "RingSweep", runs=[0, 1, 4], result_dir=str(tmp_path / "j1"), sim_time_limit="2s", jobs=1)
+    two = sweep(RING_INI, "RingSweep", runs=[0, 1, 4], result_dir=str(tmp_path / "j2"), sim_time_limit="2s", jobs=2)
+    assert [r.events for r in one] == [r.events for r in two]
+    assert _scalars(tmp_path / "j1").equals(_scalars(tmp_path / "j2"))
+    again = sweep(RING_INI, "RingSweep", runs=[0, 1, 4], result_dir=str(tmp_path / "j1"), sim_time_limit="2s", jobs=2)
+    assert all(r.skipped for r in again)

@@ -1,0 +1,123 @@
+"""Bad NED and ini input: clear errors naming file:line, and no result files left behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcity.errors import IniError, NedError
+from qcity.sim.ini import IniFile
+from qcity.sim.runner import execute_run
+
+NET = """
+package t;
+import qcity.examples.RingNode;
+network Ring {
+    submodules:
+        node[2]: RingNode;
+    connections:
+        node[0].out --> node[1].in;
+        node[1].out --> node[0].in;
+}
+"""
+
+
+def test_unknown_ini_option(scenario):
+    ini = scenario(NET, "[General]\nnetwork = Ring\nsim-time-limt = 10s\n")
+    with pytest.raises(IniError, match=r"omnetpp\.ini:3: unknown configuration option 'sim-time-limt'"):
+        execute_run(ini, "General", 0)
+
+
+def test_unknown_config(scenario):
+    ini = scenario(NET, "[General]\nnetwork = Ring\n[Config A]\n")
+    with pytest.raises(IniError, match="no such config: B"):
+        execute_run(ini, "B", 0)
+
+
+def test_missing_unit_names_the_ini_line(scenario):
+    ini = scenario(NET, "[General]\nnetwork = Ring\n\n**.holdTime = 5\n")
+    with pytest.raises(IniError, match=r"omnetpp\.ini:4: .*holdTime: missing unit"):
+        execute_run(ini, "General", 0)
+
+
+def test_wrong_unit_dimension(scenario):
+    ini = scenario(NET, "[General]\nnetwork = Ring\n**.holdTime = 5m\n")
+    with pytest.raises(IniError, match="cannot convert m to s"):
+        execute_run(ini, "General", 0)
+
+
+def test_type_mismatch(scenario):
+    ini = scenario(NET, '[General]\nnetwork = Ring\n**.tokens = "three"\n')
+    with pytest.raises(IniError, match="expected a number"):
+        execute_run(ini, "General", 0)
+
+
+def test_parameter_without_value(scenario):
+    ned = NET.replace("import qcity.examples.RingNode;", "import qcity.examples.HookCaller;").replace(
+        "node[2]: RingNode;", "c: HookCaller;").split("connections:")[0] + "}\n"
+    ini = scenario(ned, "[General]\nnetwork = Ring\n")
+    with pytest.raises(NedError, match=r"HookCaller\.ned:\d+: no value for parameter Ring\.c\.hook"):
+        execute_run(ini, "General", 0)
+
+
+def test_ned_syntax_error_has_line_and_column(scenario):
+    ini = scenario(NET.replace("node[2]: RingNode;", "node[2] RingNode;"), "[General]\nnetwork = Ring\n")
+    with pytest.raises(NedError, match=r"Net\.ned:6:17: expected ':'"):
+        execute_run(ini, "General", 0)
+
+
+def test_unknown_ned_type_suggests_import(scenario):
+    ini = scenario(NET.replace("import qcity.examples.RingNode;\n", ""), "[General]\nnetwork = Ring\n")
+    with pytest.raises(NedError, match="did you mean to import qcity.examples.RingNode"):
+        execute_run(ini, "General", 0)
+
+
+def test_gate_index_out_of_range(scenario):
+    ned = NET.replace("node[1].out --> node[0].in;", "node[1].out --> node[2].in;")
+    ini = scenario(ned, "[General]\nnetwork = Ring\n")
+    with pytest.raises(NedError, match=r"Net\.ned:9: index 2 out of range for node\[2\]"):
+        execute_run(ini, "General", 0)
+
+
+def test_unconnected_gate_is_reported_when_used(scenario):
+    ned = NET.replace("        node[1].out --> node[0].in;\n", "")
+    ini = scenario(ned, "[General]\nnetwork = Ring\nRing.node[1].tokens = 1\n")
+    with pytest.raises(Exception, match=r"not connected"):
+        execute_run(ini, "General", 0)
+
+
+def test_malformed_ini_lines(tmp_path):
+    p = tmp_path / "x.ini"
+    p.write_text("[General]\nnetwork Ring\n")
+    with pytest.raises(IniError, match=r"x\.ini:2: expected 'key = value'"):
+        IniFile(p)
+    p.write_text("[General]\na.b = 1\na.b = 2\n")
+    with pytest.raises(IniError, match=r"x\.ini:3: duplicate key"):
+        IniFile(p)
+    p.write_text("[Config A]\nextends = B\n[Config B]\nextends = A\n")
+    with pytest.raises(IniError, match="cycle in 'extends'"):
+        IniFile(p).runs("A")
+
+
+def test_iteration_and_run_numbering(tmp_path):
+    p = tmp_path / "x.ini"
+    p.write_text("[General]\nnetwork = N\nrepeat = 2\n**.a = ${a=1,2}\n**.b = ${b=x,y,z ! a2}\n**.c = ${a2=10..30 step 10}\n"
+                 "**.d = ${a}\n")
+    runs = IniFile(p).runs("General")
+    assert len(runs) == 2 * 3 * 2
+    first = runs[0]
+    assert first.iteration == {"a": "1", "b": "x", "a2": "10", "repetition": "0"}
+    assert runs[1].repetition == 1
+    assert runs[2].iteration["a2"] == "20" and runs[2].iteration["b"] == "y"
+    assert runs[6].iteration["a"] == "2"
+    d = [e for e in runs[7].entries if e.key == "**.d"][0]
+    assert d.value == "2"
+
+
+def test_extends_lookup_order(tmp_path):
+    p = tmp_path / "x.ini"
+    p.write_text("[General]\n**.x = 1\n**.y = 1\n[Config Base]\n**.x = 2\n**.z = 2\n[Config Child]\nextends = Base\n**.z = 3\n")
+    run = IniFile(p).runs("Child")[0]
+    assert run.sections == ["Child", "Base", "General"]
+    assert run.lookup("Net.m.x").value == "2"
+    assert run.lookup("Net.m.y").value == "1"
+    assert run.lookup("Net.m.z").value == "3"
