@@ -66,21 +66,15 @@ def test_hook_exception_becomes_simulation_error_with_traceback(scenario):
     assert err.value.module_path == "Net.caller[0]"
 
 
-def test_unresolvable_hook_fails_in_initialize(scenario):
-    ini = scenario(HOOK_NED, """
+@pytest.mark.parametrize("hook,message", [
+    ("hookfuncs:missing", "Cannot resolve hook 'hookfuncs:missing'"),
+    ("hookfuncs:wrong_type", "cannot cross into C"),
+])
+def test_broken_hooks_are_simulation_errors(scenario, hook, message):
+    ini = scenario(HOOK_NED, f"""
         [General]
         network = Net
-        **.hook = "hookfuncs:missing"
+        **.hook = "{hook}"
     """)
-    with pytest.raises(SimulationError, match="Cannot resolve hook 'hookfuncs:missing'"):
-        execute_run(ini, "General", 0)
-
-
-def test_hook_returning_unconvertible_value(scenario):
-    ini = scenario(HOOK_NED, """
-        [General]
-        network = Net
-        **.hook = "hookfuncs:wrong_type"
-    """)
-    with pytest.raises(SimulationError, match="cannot cross into C"):
+    with pytest.raises(SimulationError, match=message):
         execute_run(ini, "General", 0)

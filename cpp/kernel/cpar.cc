@@ -169,7 +169,12 @@ std::string cPar::str() const
 {
     switch (type_) {
         case BOOL: return boolValue() ? "true" : "false";
-        case STRING: return ResultWriter::quote(s_).front() == '"' ? ResultWriter::quote(s_) : "\"" + s_ + "\"";
+        case STRING: {  // the NED literal: "text" with \" and \\ escaped
+            std::string lit = "\"";
+            for (char c : s_)
+                lit += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            return lit + "\"";
+        }
         case INT: return std::to_string(intValue()) + unit_;
         case DOUBLE: return ResultWriter::number(doubleValue()) + unit_;
     }

@@ -66,6 +66,7 @@ def parse_number(text: str, file: str, lineno: int) -> float:
 
 @dataclass
 class _Vector:
+    run: str
     module: str
     name: str
     columns: str
@@ -244,10 +245,8 @@ def read_file(path: str | Path) -> list[dict]:
                 raise ResultFileError(f"unsupported vector columns {columns!r}", file, lineno)
             if vid in vectors:
                 raise ResultFileError(f"vector {vid} declared twice", file, lineno)
-            need_run(lineno)
-            current_vector = vectors[vid] = _Vector(tok[2], tok[3], columns, [])
+            current_vector = vectors[vid] = _Vector(need_run(lineno), tok[2], tok[3], columns, [])
             vector_order.append(vid)
-            vectors[vid].run = run_id  # type: ignore[attr-defined]
             continue
         raise ResultFileError(f"unknown line type {kind!r}", file, lineno)
     flush_item()
@@ -255,7 +254,7 @@ def read_file(path: str | Path) -> list[dict]:
         raise ResultFileError("missing 'version' line: not an OMNeT++ result file", file, 1)
     for vid in vector_order:
         vec = vectors[vid]
-        run = vec.run  # type: ignore[attr-defined]
+        run = vec.run
         rows.append({"runID": run, "type": "vector", "module": vec.module, "name": vec.name,
                      "vectime": np.array(vec.times, dtype=float), "vecvalue": np.array(vec.values, dtype=float)})
         for k, v in vec.attrs:

@@ -13,7 +13,7 @@ from .. import units
 from .engine import load_core
 from .ini import Entry, IniFile, RunConfig
 from .ned import NedTypes
-from .nedexpr import ExprError, evaluate, parse_expression_text
+from .nedexpr import EvalContext, ExprError, evaluate, parse_expression_text
 from .network import NetworkBuilder
 
 ProgressFn = Callable[[int, float, float], None]
@@ -69,15 +69,11 @@ def parse_time(text: str, entry: Entry | None = None) -> float:
     return seconds
 
 
-class _NoNames:
-    def lookup(self, parts):
-        raise ExprError(f"'{'.'.join(parts)}' cannot be used here")
-
-    index = None
-    sizeof = None
+def _no_names(parts: list[str]):
+    raise ExprError(f"'{'.'.join(parts)}' cannot be used here")
 
 
-_NO_NAMES = _NoNames()
+_NO_NAMES = EvalContext(_no_names)
 
 
 def result_paths(run: RunConfig, result_dir: str | None = None) -> tuple[Path, Path]:
