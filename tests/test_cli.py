@@ -45,3 +45,13 @@ def test_sweep_is_deterministic_across_worker_counts_and_skips_done_runs(tmp_pat
     assert _scalars(tmp_path / "j1").equals(_scalars(tmp_path / "j2"))
     again = sweep(RING_INI, "RingSweep", runs=[0, 1, 4], result_dir=str(tmp_path / "j1"), sim_time_limit="2s", jobs=2)
     assert all(r.skipped for r in again)
+
+
+def test_typo_in_parameter_key_is_warned_but_shadowed_keys_are_not(tmp_path, capsys):
+    ini = tmp_path / "omnetpp.ini"
+    ini.write_text(RING_INI.read_text() + "\n[Config Typo]\nextends = Ring\nRing.node[*].holdTim = 1ms\n")
+    (tmp_path / "Ring.ned").write_text((RING_INI.parent / "Ring.ned").read_text())
+    assert main(["run", str(ini), "-c", "Typo", "--result-dir", str(tmp_path / "r"), "--sim-time-limit", "1s"]) == 0
+    err = capsys.readouterr().err
+    assert "'Ring.node[*].holdTim' matched no parameter" in err
+    assert "holdTime" not in err

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from ..errors import IniError, NedError
 from .. import units
+from ..patterns import compile_pattern
 from .ini import Entry, RunConfig
 from .ned import ConnectionDecl, GateRef, NedType, NedTypes, ParamDecl, SubmoduleDecl, statistic_decls
 from .nedexpr import EvalContext, ExprError, Node, Quantity, RunTime, evaluate, node_text, parse_expression_text
@@ -57,7 +58,7 @@ class NetworkBuilder:
         self.sim = sim
         self.types = types
         self.run = run
-        self.used_entries: set[int] = set()
+        self.looked_up: list[str] = []  # every parameter/option path asked for, to spot ini typos
         self._connected: set[tuple[int, str, int, str]] = set()  # (module id, gate, index, side)
         self.modules: list[_Module] = []
 
@@ -196,10 +197,8 @@ class NetworkBuilder:
         return default, True
 
     def _ini_entry(self, path: str) -> Entry | None:
-        e = self.run.lookup(path)
-        if e is not None:
-            self.used_entries.add(id(e))
-        return e
+        self.looked_up.append(path)
+        return self.run.lookup(path)
 
     def _param(self, m: _Module, name: str) -> Quantity:
         if name in m.params:
@@ -526,8 +525,10 @@ class NetworkBuilder:
         return q.value
 
     def unused_entries(self) -> list[Entry]:
-        """Ini parameter entries that matched nothing (likely typos)."""
-        return [e for e in self.run.entries if ("." in e.key or e.key.startswith("**")) and id(e) not in self.used_entries]
+        """Ini parameter entries whose key matches no parameter or option at all (likely typos);
+        an entry shadowed by a more specific one still matches, so it is not reported."""
+        keyed = [e for e in self.run.entries if "." in e.key or e.key.startswith("**")]
+        return [e for e in keyed if not any(compile_pattern(e.key).match(p) for p in self.looked_up)]
 
 
 def walk(m: _Module, fn: Callable[[_Module], None]) -> None:
