@@ -148,3 +148,23 @@ def test_model_parameter_validation_reports_module(scenario):
     with pytest.raises(SimulationError, match="tokens must not be negative") as err:
         execute_run(ini, "General", 0)
     assert err.value.module_path == "Ring.node[2]"
+
+
+def test_cpu_time_limit_stops_the_run(scenario):
+    ini = scenario(RING_NED, """
+        [General]
+        network = Ring
+        cpu-time-limit = 0s
+        Ring.node[*].tokens = 1
+    """)
+    r = execute_run(ini, "General", 0)
+    # the wall clock is read every 65536 events; a zero limit stops at the first reading
+    assert r.reason == "cpu-time-limit"
+    assert r.events == 65536
+    assert r.sca_path.exists()
+
+
+def test_registered_models():
+    from qcity._core import registered_module_types
+
+    assert {"qcity::RingNode", "qcity::HookCaller"} <= set(registered_module_types())
