@@ -168,3 +168,36 @@ def test_registered_models():
     from qcity._core import registered_module_types
 
     assert {"qcity::RingNode", "qcity::HookCaller"} <= set(registered_module_types())
+
+
+def test_fes_order_is_time_then_priority_then_insertion():
+    from qcity._core import fes_order
+
+    # times and priorities of events 0..5, inserted in index order
+    times = [1.0, 1.0, 0.5, 1.0, 2.0, 1.0]
+    prios = [0, -1, 5, 0, -9, -1]
+    assert fes_order(times, prios) == [2, 1, 5, 0, 3, 4]
+    assert fes_order(times, prios, cancel=[1, 4]) == [2, 5, 0, 3]
+
+
+def test_fes_order_random_against_sort():
+    import random
+
+    from qcity._core import fes_order
+
+    rng = random.Random(5)
+    times = [rng.choice([0.0, 0.001, 0.002, 1.5]) for _ in range(500)]
+    prios = [rng.randint(-3, 3) for _ in range(500)]
+    cancel = rng.sample(range(500), 100)
+    expected = sorted((i for i in range(500) if i not in set(cancel)), key=lambda i: (times[i], prios[i], i))
+    assert fes_order(times, prios, cancel) == expected
+
+
+def test_ring_fingerprint_is_pinned(tmp_path, monkeypatch):
+    """Fingerprint tier: the sample scenario's event trace. If a deliberate change to the kernel or
+    RingNode alters it, update the value here in the same commit and say why."""
+    from conftest import RING_INI
+
+    monkeypatch.chdir(tmp_path)
+    r = execute_run(RING_INI, "Ring", 0)
+    assert (r.events, r.fingerprint) == (99940, "fa12-1100")

@@ -59,6 +59,16 @@ cPar::Type parType(const std::string &t)
     throw cRuntimeError("unsupported parameter type '%s' (bool, int, double, string)", t.c_str());
 }
 
+// A message placed at a given time and priority; its kind is its insertion index.
+struct TestEvent : cMessage
+{
+    TestEvent(double t, int priority, int index) : cMessage("e", static_cast<short>(index))
+    {
+        setSchedulingPriority(static_cast<short>(priority));
+        setArrivalTimeForTest(t);
+    }
+};
+
 class PySimulation
 {
   public:
@@ -187,6 +197,7 @@ class PySimulation
         d["sim_time_seconds"] = r.simTimeSeconds;
         d["elapsed_seconds"] = r.elapsedSeconds;
         d["reason"] = r.reason;
+        d["fingerprint"] = r.fingerprint;
         return d;
     }
 };
@@ -244,4 +255,22 @@ void register_kernel(py::module_ &m)
     m.def("simtime_add_raw", [](int64_t a, int64_t b) { return (SimTime::fromRaw(a) + SimTime::fromRaw(b)).raw(); },
           "Adds two raw simtime values, raising on overflow (for tests).");
     m.attr("SIMTIME_SCALE_EXP") = SimTime::SCALEEXP;
+    m.def("fes_order", [](const std::vector<double> &times, const std::vector<int> &priorities, const std::vector<int> &cancel) {
+        // Inserts one message per (time, priority), cancels the given ones, and returns the
+        // insertion indices in the order the future event set hands them out.
+        if (times.size() != priorities.size())
+            throw py::value_error("times and priorities differ in length");
+        std::vector<std::unique_ptr<cMessage>> msgs;
+        EventHeap heap;
+        for (std::size_t i = 0; i < times.size(); i++) {
+            msgs.push_back(std::make_unique<TestEvent>(times[i], priorities[i], static_cast<int>(i)));
+            heap.insert(msgs.back().get());
+        }
+        for (int k : cancel)
+            heap.remove(msgs.at(k).get());
+        std::vector<int> order;
+        while (cMessage *m = heap.removeFirst())
+            order.push_back(static_cast<int>(m->getKind()));
+        return order;
+    }, py::arg("times"), py::arg("priorities"), py::arg("cancel") = std::vector<int>{}, "Event order of the FES (for tests).");
 }

@@ -112,6 +112,7 @@ class cMessage : public cNamedObject
     bool arrivedOn(const char *gateName) const;
     bool arrivedOn(const char *gateName, int index) const;
     int64_t getId() const { return id_; }
+    void setArrivalTimeForTest(simtime_t t) { arrivalTime_ = t; }  // FES tests only; the kernel sets arrival times
     int64_t getTreeId() const { return treeId_; }
 
     static void *operator new(std::size_t size) { return MessagePool::allocate(size); }

@@ -1,6 +1,7 @@
 #include "csimulation.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace qcity::sim {
 
@@ -233,6 +234,10 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
             fes_.removeFirst();
             now_ = msg->arrivalTime_;
             eventNumber_++;
+            for (uint64_t word : {static_cast<uint64_t>(now_.raw()), static_cast<uint64_t>(msg->arrivalModuleId_)}) {
+                fingerprint_ ^= word;
+                fingerprint_ *= 1099511628211ULL;  // FNV-1a prime
+            }
             cSimpleModule *target = static_cast<cSimpleModule *>(modules_[msg->arrivalModuleId_].get());
             context_ = target;
             target->handleMessage(msg);
@@ -258,6 +263,9 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
         rethrowWithContext(e);
     }
     report.events = eventNumber_;
+    char fp[24];
+    std::snprintf(fp, sizeof fp, "%04x-%04x", (unsigned)((fingerprint_ >> 16) & 0xffff), (unsigned)(fingerprint_ & 0xffff));
+    report.fingerprint = fp;
     report.simTime = now_.str();
     report.simTimeSeconds = now_.dbl();
     report.elapsedSeconds = elapsed();

@@ -31,6 +31,7 @@ struct RunReport
     double simTimeSeconds = 0;
     double elapsedSeconds = 0;
     std::string reason;  // "sim-time-limit", "no more events", "endSimulation", "cpu-time-limit", "event-limit"
+    std::string fingerprint;  // hash of every event's time and module: changes when behaviour changes
 };
 
 struct ProgressInfo
@@ -55,6 +56,7 @@ class cSimulation
     cComponent *context_ = nullptr;
     bool stopRequested_ = false;
     bool initialized_ = false;
+    uint64_t fingerprint_ = 1469598103934665603ULL;  // FNV-1a offset basis
     static thread_local cSimulation *active_;
 
     void initializeAll();

@@ -31,6 +31,7 @@ class RunResult:
     sim_time: str = "0"
     elapsed_seconds: float = 0.0
     reason: str = ""
+    fingerprint: str = ""
     skipped: bool = False
     unused_entries: list[Entry] = field(default_factory=list)
 
@@ -175,4 +176,4 @@ def execute_run(
     cpu_limit = _time_option(run, "cpu-time-limit")
     report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval)
     return RunResult(config, run_number, sca, vec, report["events"], report["sim_time"], report["elapsed_seconds"],
-                     report["reason"], unused_entries=builder.unused_entries())
+                     report["reason"], report["fingerprint"], unused_entries=builder.unused_entries())
