@@ -55,3 +55,15 @@ def test_typo_in_parameter_key_is_warned_but_shadowed_keys_are_not(tmp_path, cap
     err = capsys.readouterr().err
     assert "'Ring.node[*].holdTim' matched no parameter" in err
     assert "holdTime" not in err
+
+
+def test_sweep_on_a_dask_cluster_matches_local(tmp_path):
+    import pytest
+
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed (pip install '.[dask]')")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = sweep(RING_INI, "RingSweep", runs=[2, 3], result_dir=str(tmp_path / "dask"), sim_time_limit="2s",
+                       dask_address=cluster.scheduler_address)
+    local = sweep(RING_INI, "RingSweep", runs=[2, 3], result_dir=str(tmp_path / "local"), sim_time_limit="2s", jobs=1)
+    assert [r.fingerprint for r in remote] == [r.fingerprint for r in local]
+    assert _scalars(tmp_path / "dask").equals(_scalars(tmp_path / "local"))
