@@ -5,10 +5,12 @@ namespace py = pybind11;
 
 void register_kernel(py::module_ &m);
 void register_hooks(py::module_ &m);
+void register_quantum(py::module_ &m);
 
 PYBIND11_MODULE(_core, m)
 {
     m.doc() = "qcity's embedded OMNeT++-compatible kernel, its models and the Python hook bridge";
     register_kernel(m);
     register_hooks(m);
+    register_quantum(m);
 }

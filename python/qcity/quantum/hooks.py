@@ -1,0 +1,39 @@
+"""Default hooks of the quantum modules (named in NED: QkdLink.keyRateHook)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .bb84 import DecoySettings, run_block
+from .channel import Attack, Channel
+from .qesif import quantum_entropy
+
+
+def decoy_bb84_block(args: dict) -> dict:
+    """One block of decoy-state BB84 on the link QkdLink describes in `args`.
+
+    Returns the block's observable outcome for the C++ module: estimated QBER,
+    sifted and secret bits, whether it aborted (and why), the disclosed share of
+    the key (loss L of QESIF Eq. 2), H_q = 1 - h(QBER), and the key itself as hex.
+    """
+    channel = Channel(
+        distance_km=args["distance_km"], alpha_db_per_km=args["fibre_loss_db_per_km"], eta_bob=args["detector_efficiency"],
+        y0=args["dark_count_probability"], e_detector=args["misalignment"], noise=args["noise"],
+        attack=Attack(intercept_resend=args["intercept_resend"], pns=bool(args["pns_attack"])),
+    )
+    settings = DecoySettings(
+        mu=args["mu"], nu=args["nu"], p_mu=args["p_signal"], p_nu=args["p_decoy"], p_z=args["p_z"],
+        sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"], cascade=args["cascade"],
+    )
+    r = run_block(channel, settings, int(args["pulses"]), np.random.default_rng(int(args["seed"])))
+    qber = r.qber_estimate if r.qber_estimate == r.qber_estimate else 0.5  # nan: nothing measured
+    return {
+        "qber": qber,
+        "sifted_bits": r.sifted_bits,
+        "secret_bits": r.secret_bits,
+        "aborted": r.aborted,
+        "reason": r.reason,
+        "leak_fraction": r.leak_fraction,
+        "hq": quantum_entropy(min(qber, 0.5)),
+        "key_hex": np.packbits(r.alice_key).tobytes().hex() if r.secret_bits else "",
+    }

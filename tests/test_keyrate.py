@@ -1,0 +1,78 @@
+"""Key-rate theory: exact limits, consistency between bounds, finite-size behaviour."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qcity.quantum.keyrate import (
+    LinkParameters,
+    bb84_rate,
+    bbm92_rate,
+    binary_entropy,
+    decoy_rate_infinite,
+    decoy_rate_vacuum_weak,
+    finite_key_length,
+    optimal_mu,
+    plob_bound,
+    rate_table,
+)
+
+
+def test_binary_entropy_values():
+    assert binary_entropy(0.5) == pytest.approx(1.0)
+    assert binary_entropy(0) == 0 and binary_entropy(1) == 0
+    assert binary_entropy(0.11) == pytest.approx(0.4999, abs=1e-3)
+
+
+def test_ideal_single_photon_limit_is_analytic():
+    # no dark counts, no misalignment, perfect reconciliation: R = q eta mu e^-mu, maximal at mu = 1
+    p = LinkParameters(y0=0, e_detector=0, f_ec=1)
+    mu, rate = optimal_mu(lambda m: decoy_rate_infinite(30, p, m))
+    assert mu == pytest.approx(1.0, abs=1e-4)
+    assert rate == pytest.approx(p.q * p.transmittance(30) / math.e, rel=1e-9)
+
+
+def test_vacuum_weak_decoy_approaches_infinite_decoy_as_nu_vanishes():
+    p = LinkParameters()
+    inf = decoy_rate_infinite(50, p, 0.48)
+    rates = [decoy_rate_vacuum_weak(50, p, 0.48, nu) for nu in (0.2, 0.1, 0.05, 0.01, 0.001)]
+    assert rates == sorted(rates)  # a weaker decoy gives a tighter bound
+    assert all(r <= inf for r in rates)
+    assert rates[-1] == pytest.approx(inf, rel=0.01)
+
+
+def test_rates_stay_below_the_plob_bound_and_vanish_at_a_cutoff():
+    rows = rate_table(range(0, 200, 20))
+    for row in rows:
+        assert row["rate_vacuum_weak"] <= row["rate_infinite"] <= row["plob"]
+    assert rows[0]["rate_infinite"] > 0 and rows[-1]["rate_infinite"] == 0
+    assert math.isnan(rows[-1]["mu_infinite"])
+    rates = [r["rate_infinite"] for r in rows]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_simple_rates():
+    assert bb84_rate(0.01, 0.0) == pytest.approx(0.01)
+    assert bb84_rate(0.01, 0.11) == pytest.approx(0.01 * (1 - binary_entropy(0.11)))
+    assert bb84_rate(0.01, 0.5) == 0
+    assert bbm92_rate(0.0, 0.0) == 1.0
+    assert bbm92_rate(0.11, 0.11) == pytest.approx(0.0, abs=1e-3)
+    assert plob_bound(0.5) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        plob_bound(1.0)
+
+
+def test_finite_key_grows_towards_the_asymptotic_fraction():
+    fractions = [finite_key_length(n, n // 10, 0.02, 1.1 * n * binary_entropy(0.02)) / n for n in (10**4, 10**5, 10**6, 10**8)]
+    assert fractions == sorted(fractions)
+    assert fractions[0] < fractions[-1] < 1 - binary_entropy(0.02) - 1.1 * binary_entropy(0.02)
+    assert fractions[-1] == pytest.approx(1 - binary_entropy(0.02) - 1.1 * binary_entropy(0.02), abs=0.01)
+    assert finite_key_length(1000, 100, 0.2, 0) == 0
+
+
+@pytest.mark.parametrize("kwargs", [dict(eta_bob=0), dict(e_detector=0.6), dict(f_ec=0.9), dict(y0=-1)])
+def test_bad_link_parameters(kwargs):
+    with pytest.raises(ValueError):
+        LinkParameters(**kwargs)
