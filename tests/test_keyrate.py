@@ -76,3 +76,14 @@ def test_finite_key_grows_towards_the_asymptotic_fraction():
 def test_bad_link_parameters(kwargs):
     with pytest.raises(ValueError):
         LinkParameters(**kwargs)
+
+
+def test_keyrate_command_prints_table_and_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="plotting needs the analysis extra")
+    from qcity.cli import main
+
+    png = tmp_path / "kr.png"
+    assert main(["keyrate", "--stop", "60", "--step", "20", "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "R inf. decoy" in out and out.count("\n") >= 5
+    assert png.exists() and png.stat().st_size > 10_000

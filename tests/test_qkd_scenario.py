@@ -52,3 +52,18 @@ def test_bad_link_parameter_is_reported(tmp_path):
     (tmp_path / "QkdPair.ned").write_text((INI.parent / "QkdPair.ned").read_text())
     with pytest.raises(RuntimeError, match="detectorEfficiency must be in"):
         execute_run(ini, "Bad", 0, result_dir=str(tmp_path / "r"))
+
+
+def test_simulated_key_rate_points_from_results(tmp_path):
+    from qcity.quantum.keyrate import LinkParameters, decoy_rate_vacuum_weak
+    from qcity.quantum.report import simulated_points
+
+    for n in (0, 2):  # 5 km and 50 km
+        execute_run(INI, "Distance", n, result_dir=str(tmp_path), sim_time_limit="0.5s")
+    pts = simulated_points(str(tmp_path))
+    assert list(pts["distance_km"]) == [5.0, 50.0]
+    assert (pts["pulses"] == 5 * 10**7).all()
+    p = LinkParameters(alpha_db_per_km=0.2, eta_bob=0.1, y0=1e-6, e_detector=0.01, f_ec=1.0)
+    for row in pts.itertuples():
+        # finite blocks never beat the asymptotic bound with perfect reconciliation
+        assert 0 < row.rate_per_pulse < decoy_rate_vacuum_weak(row.distance_km, p, 0.5, 0.1)

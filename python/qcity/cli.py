@@ -128,6 +128,22 @@ def _cmd_sweep(args) -> int:
     return 0
 
 
+def _cmd_keyrate(args) -> int:
+    import numpy as np
+
+    from .quantum.keyrate import LinkParameters
+    from .quantum.report import format_table, plot, simulated_points, theory_frame
+
+    params = LinkParameters(alpha_db_per_km=args.fibre_loss, eta_bob=args.eta_bob, y0=args.y0, e_detector=args.misalignment,
+                            f_ec=args.f_ec)
+    theory = theory_frame(np.arange(args.start, args.stop + 1e-9, args.step), params, nu=args.nu)
+    print(format_table(theory))
+    if args.plot:
+        sim = simulated_points(args.results) if args.results else None
+        print(f"figure: {plot(theory, args.plot, sim)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qcity", description="qcity: quantum-secured smart-city IoT simulation")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--dask", metavar="ADDRESS", help="run on a Dask distributed scheduler (needs qcity[dask])")
     p_sweep.add_argument("--force", action="store_true", help="rerun runs whose results already exist")
     p_sweep.set_defaults(func=_cmd_sweep)
+    p_kr = sub.add_parser("keyrate", help="decoy-BB84 key rate vs distance (table, optional plot)")
+    p_kr.add_argument("--start", type=float, default=0, help="first distance in km (default 0)")
+    p_kr.add_argument("--stop", type=float, default=150, help="last distance in km (default 150)")
+    p_kr.add_argument("--step", type=float, default=10, help="distance step in km (default 10)")
+    p_kr.add_argument("--fibre-loss", type=float, default=0.21, help="dB/km (default 0.21)")
+    p_kr.add_argument("--eta-bob", type=float, default=0.045, help="Bob's detection efficiency (default 0.045)")
+    p_kr.add_argument("--y0", type=float, default=1.7e-6, help="background yield per pulse (default 1.7e-6)")
+    p_kr.add_argument("--misalignment", type=float, default=0.033, help="e_d (default 0.033)")
+    p_kr.add_argument("--f-ec", type=float, default=1.22, help="error-correction inefficiency (default 1.22)")
+    p_kr.add_argument("--nu", type=float, default=0.05, help="weak decoy intensity (default 0.05)")
+    p_kr.add_argument("--plot", metavar="FILE", help="also draw the curves into FILE (needs qcity[analysis])")
+    p_kr.add_argument("--results", metavar="DIR", help="add simulated QkdLink points from these result files")
+    p_kr.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    p_kr.set_defaults(func=_cmd_keyrate)
     return parser
 
 

@@ -133,4 +133,10 @@ void QkdLink::runBlock()
     send(block, "keyOut");
 }
 
+void QkdLink::finish()
+{
+    recordScalar("pulsesSent", static_cast<double>(blockNumber * pulsesPerBlock));
+    recordScalar("blocks", static_cast<double>(blockNumber));
+}
+
 }  // namespace qcity

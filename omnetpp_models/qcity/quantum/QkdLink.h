@@ -32,6 +32,7 @@ class QkdLink : public omnetpp::cSimpleModule
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void runBlock();
+    void finish() override;
 
   public:
     ~QkdLink() override;
