@@ -3,7 +3,7 @@
 A Toeplitz matrix T (m x n) is fixed by a seed s of n + m - 1 bits:
 T[i, j] = s[i - j + n - 1]. Then y = T x mod 2 is the (n+m-1)-term convolution
 of s and x, read at positions n-1 .. n+m-2, computed with an FFT in
-O((n+m) log(n+m)). Toeplitz hashing is a two-universal family, so the leftover
+O((n+m) log(n+m)) on a transform of length about n+m. Toeplitz hashing is a two-universal family, so the leftover
 hash lemma applies (Krawczyk 1994; Tomamichel et al. 2011).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from scipy import fft as sp_fft
 
 _FFT_EXACT_LIMIT = 2**26  # sums below this are exact after rounding in float64 FFTs of this size
 
@@ -39,9 +40,11 @@ def toeplitz_hash(bits: np.ndarray, seed: np.ndarray, output_length: int) -> np.
         raise ValueError("bits and seed must hold 0/1 values")
     if min(n, m) >= _FFT_EXACT_LIMIT:
         raise ValueError(f"inputs of {n} x {m} bits are beyond the exact range of the float FFT")
-    size = 1 << (n + s.size - 1).bit_length()
-    seed_f = np.fft.rfft(s.astype(np.float64), size)
-    conv = np.fft.irfft(np.fft.rfft(rows.astype(np.float64), size, axis=1) * seed_f, size, axis=1)
+    # A circular convolution of length L >= n + m - 1 is free of wrap-around exactly at the
+    # outputs n-1 .. n+m-2 we need (the aliased terms land below n-1), so L need not cover 2n+m.
+    size = sp_fft.next_fast_len(n + m - 1, real=True)
+    seed_f = sp_fft.rfft(s.astype(np.float64), size, workers=-1)
+    conv = sp_fft.irfft(sp_fft.rfft(rows.astype(np.float64), size, axis=1, workers=-1) * seed_f, size, axis=1, workers=-1)
     window = conv[:, n - 1 : n - 1 + m]
     counts = np.rint(window)
     if np.max(np.abs(window - counts), initial=0) > 0.25:  # guard: rounding must be unambiguous
