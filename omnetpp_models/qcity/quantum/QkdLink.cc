@@ -59,6 +59,8 @@ void QkdLink::initialize()
         {"qber_abort", probability(this, "qberAbort")},
         {"cascade", par("cascade").stdstringValue()},
         {"pulses", static_cast<long long>(pulsesPerBlock)},
+        {"block_interval", blockInterval.dbl()},
+        {"link_profile", par("linkProfile").stdstringValue()},
     });
     keyRateHook.resolve(par("keyRateHook").stdstringValue());
 

@@ -105,36 +105,49 @@ def run_block(channel: Channel, settings: DecoySettings, pulses: int, rng: np.ra
     errors = rng.binomial(sifted, e)
     r = BlockResult(pulses, detections.tolist(), sifted.tolist(), errors.tolist())
 
-    # the signal's sifted bits as real strings: Alice's random bits, Bob's with the sampled errors
-    n_sig = int(sifted[0])
-    alice = rng.integers(0, 2, n_sig, dtype=np.uint8)
-    flips = np.zeros(n_sig, dtype=np.uint8)
-    flips[rng.choice(n_sig, size=int(errors[0]), replace=False)] = 1
+    # decoy estimates from this block's observed statistics
+    obs_q = detections / np.maximum(n_sent, 1)
+
+    def secret_length(key_bits: int, qber_estimate: float, leaked: int) -> int:
+        obs_e = np.where(sifted > 0, errors / np.maximum(sifted, 1), 0.5)
+        r.y1_lower, r.e1_upper = single_photon_bounds(s.mu, s.nu, obs_q[0], qber_estimate, obs_q[1], obs_e[1], obs_q[2])
+        q1 = r.y1_lower * s.mu * math.exp(-s.mu)
+        n1 = key_bits * q1 / obs_q[0] if obs_q[0] > 0 else 0.0
+        e1 = min(0.5, r.e1_upper + (math.sqrt(math.log(1 / s.eps_sec) / (2 * n1)) if n1 > 0 else 0.5))
+        return math.floor(n1 * (1 - binary_entropy(e1)) - leaked - TAG_BITS - math.log2(2 / (s.eps_sec**2 * s.eps_cor)))
+
+    return postprocess(r, int(sifted[0]), int(errors[0]), s.sample_fraction, s.qber_abort, s.cascade, secret_length, rng)
+
+
+def postprocess(r: BlockResult, n_sifted: int, n_errors: int, sample_fraction: float, qber_abort: float, cascade: str,
+                secret_length, rng: np.random.Generator) -> BlockResult:
+    """Sifted key bits to a shared secret key: QBER sampling, Cascade, verification, privacy amplification.
+
+    `secret_length(key_bits, qber_estimate, leaked_bits)` is the protocol's key-length formula.
+    """
+    # the sifted bits as real strings: Alice's random bits, Bob's with the sampled errors
+    alice = rng.integers(0, 2, n_sifted, dtype=np.uint8)
+    flips = np.zeros(n_sifted, dtype=np.uint8)
+    flips[rng.choice(n_sifted, size=n_errors, replace=False)] = 1
     bob = alice ^ flips
 
     # parameter estimation on a disclosed random sample
-    k = int(round(s.sample_fraction * n_sig))
-    sample = np.zeros(n_sig, dtype=bool)
-    sample[rng.choice(n_sig, size=k, replace=False)] = True
-    if k == 0 or n_sig - k == 0:
+    k = int(round(sample_fraction * n_sifted))
+    if k == 0 or n_sifted - k == 0:
         r.aborted, r.reason = True, "too few detections for parameter estimation"
         return r
+    sample = np.zeros(n_sifted, dtype=bool)
+    sample[rng.choice(n_sifted, size=k, replace=False)] = True
     r.qber_estimate = float(np.count_nonzero(alice[sample] != bob[sample])) / k
     alice, bob = alice[~sample], bob[~sample]
     r.key_bits = alice.size
     r.qber = float(np.count_nonzero(alice != bob)) / alice.size
-    if r.qber_estimate > s.qber_abort:
-        r.aborted, r.reason = True, f"estimated QBER {r.qber_estimate:.4f} above the abort threshold {s.qber_abort}"
+    if r.qber_estimate > qber_abort:
+        r.aborted, r.reason = True, f"estimated QBER {r.qber_estimate:.4f} above the abort threshold {qber_abort}"
         return r
 
-    # decoy estimates from this block's observed statistics
-    obs_q = detections / np.maximum(n_sent, 1)
-    obs_e = np.where(sifted > 0, errors / np.maximum(sifted, 1), 0.5)
-    obs_e[0] = r.qber_estimate
-    r.y1_lower, r.e1_upper = single_photon_bounds(s.mu, s.nu, obs_q[0], obs_e[0], obs_q[1], obs_e[1], obs_q[2])
-
     # error correction and verification
-    rec = reconcile(alice, bob, max(r.qber_estimate, 1e-4), int(rng.integers(2**63)), s.cascade)
+    rec = reconcile(alice, bob, max(r.qber_estimate, 1e-4), int(rng.integers(2**63)), cascade)
     r.leaked_ec, r.cascade_efficiency = rec.leaked_bits, rec.efficiency
     tag_key = rng.bytes(32)
     if verification_tag(alice, tag_key, TAG_BITS) != verification_tag(rec.corrected, tag_key, TAG_BITS):
@@ -142,13 +155,9 @@ def run_block(channel: Channel, settings: DecoySettings, pulses: int, rng: np.ra
         return r
 
     # privacy amplification
-    q1 = r.y1_lower * s.mu * math.exp(-s.mu)
-    n1 = alice.size * q1 / obs_q[0] if obs_q[0] > 0 else 0.0
-    e1 = min(0.5, r.e1_upper + (math.sqrt(math.log(1 / s.eps_sec) / (2 * n1)) if n1 > 0 else 0.5))
-    length = n1 * (1 - binary_entropy(e1)) - r.leaked_ec - TAG_BITS - math.log2(2 / (s.eps_sec**2 * s.eps_cor))
-    r.secret_bits = max(0, math.floor(length))
+    r.secret_bits = max(0, secret_length(alice.size, r.qber_estimate, r.leaked_ec))
     if r.secret_bits == 0:
-        r.aborted, r.reason = True, "no secret key can be extracted (single-photon estimate too weak)"
+        r.aborted, r.reason = True, "no secret key can be extracted (phase-error estimate too weak)"
         return r
     pa_seed = rng.integers(0, 2, alice.size + r.secret_bits - 1, dtype=np.uint8)
     r.alice_key, r.bob_key = toeplitz_hash(np.vstack([alice, rec.corrected]), pa_seed, r.secret_bits)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bb84 import DecoySettings, run_block
+from functools import lru_cache
+from pathlib import Path
+
+from .bb84 import BlockResult, DecoySettings, run_block
+from .bbm92 import Bbm92Settings, run_bbm92_block
 from .channel import Attack, Channel
+from .linkprofile import LinkProfile, load_link_profile
 from .qesif import quantum_entropy
 
 
@@ -26,6 +31,36 @@ def decoy_bb84_block(args: dict) -> dict:
         sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"], cascade=args["cascade"],
     )
     r = run_block(channel, settings, int(args["pulses"]), np.random.default_rng(int(args["seed"])))
+    return _outcome(r)
+
+
+def bbm92_block(args: dict) -> dict:
+    """One block of BBM92 on the link profile file named by args["link_profile"] (e.g. converted from QuISP)."""
+    if not args.get("link_profile"):
+        raise ValueError("bbm92_block needs the QkdLink parameter linkProfile (a .json or .csv link profile)")
+    profile = _profile(args["link_profile"])
+    settings = Bbm92Settings(p_z=args["p_z"], sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"],
+                             cascade=args["cascade"])
+    r = run_bbm92_block(profile, settings, float(args["block_interval"]), np.random.default_rng(int(args["seed"])))
+    return _outcome(r)
+
+
+@lru_cache(maxsize=64)
+def _cached_profile(path: str, mtime_ns: int) -> LinkProfile:
+    return load_link_profile(path)
+
+
+def _profile(path: str) -> LinkProfile:
+    """A link profile, read once per file version (the hook is called every block)."""
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError:
+        return load_link_profile(p)  # raises the proper error
+    return _cached_profile(str(p), mtime)
+
+
+def _outcome(r: BlockResult) -> dict:
     qber = r.qber_estimate if r.qber_estimate == r.qber_estimate else 0.5  # nan: nothing measured
     return {
         "qber": qber,
