@@ -35,6 +35,9 @@ def test_eavesdropped_keys_are_discarded(channel_classes):
     assert t.loc["Eavesdropped", "aborted:sum"] / blocks > 0.95
     assert t.loc["Eavesdropped", "secretBits:sum"] == 0
     assert t.loc["Clean", "poolLevel:last"] == t.loc["Clean", "secretBits:sum"]
+    # key utilisation (QESIF Eq. 6): finite blocks deliver part of the asymptotic capacity; attacked links none
+    assert 0.1 < t.loc["Clean", "keyUtilisation:mean"] < 1.0
+    assert t.loc["Eavesdropped", "keyUtilisation:mean"] == 0
 
 
 def test_same_seed_same_keys(tmp_path):

@@ -153,3 +153,12 @@ def test_qesif_equations():
     assert key_utilisation(50, 200) == 0.25 and key_utilisation(1, 0) == 0.0
     with pytest.raises(ValueError):
         iot_key_rate(1.0, 1.5, 0.0, 1.0)
+
+
+def test_afterpulsing_adds_clicks_and_errors():
+    base_q, base_e = Channel().gains([0.5], 0.5)
+    ap_q, ap_e = Channel(afterpulsing=0.05).gains([0.5], 0.5)
+    assert ap_q[0] == pytest.approx(base_q[0] * 1.05, rel=1e-9)
+    assert ap_e[0] == pytest.approx((base_e[0] + 0.5 * 0.05) / 1.05, rel=1e-9)
+    with pytest.raises(ValueError):
+        Channel(afterpulsing=1.0)

@@ -48,6 +48,7 @@ void QkdLink::initialize()
         {"dark_count_probability", probability(this, "darkCountProbability")},
         {"misalignment", probability(this, "misalignment")},
         {"noise", probability(this, "noise")},
+        {"afterpulsing", probability(this, "afterpulsing")},
         {"intercept_resend", probability(this, "interceptResend")},
         {"pns_attack", par("pnsAttack").boolValue()},
         {"mu", par("mu").doubleValue()},
@@ -71,6 +72,7 @@ void QkdLink::initialize()
     abortedSignal = registerSignal("aborted");
     scoreSignal = registerSignal("sessionScore");
     discardedSignal = registerSignal("discardedBits");
+    utilisationSignal = registerSignal("keyUtilisation");
 
     blockTimer = new omnetpp::cMessage("block", BLOCK_TIMER);
     scheduleAt(omnetpp::simTime() + blockInterval, blockTimer);
@@ -111,6 +113,11 @@ void QkdLink::runBlock()
     emit(siftedSignal, (long long)sifted);
     emit(abortedSignal, aborted);
     emit(scoreSignal, sessionScore);
+    // U_K = K_generated / K_max (Eq. 6); a discarded or aborted block generated no valid key
+    double maxBits = r.has("max_bits") ? r["max_bits"].asDouble() : 0;
+    bool delivered = !aborted && secret > 0 && sessionScore >= psiSecure;
+    if (maxBits > 0)
+        emit(utilisationSignal, delivered ? secret / maxBits : 0.0);
     if (aborted || secret == 0) {
         emit(secretSignal, 0LL);
         emit(keyRateSignal, 0.0);

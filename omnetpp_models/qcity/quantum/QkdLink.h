@@ -27,7 +27,7 @@ class QkdLink : public omnetpp::cSimpleModule
 
     // statistics
     omnetpp::simsignal_t qberSignal = 0, siftedSignal = 0, secretSignal = 0, keyRateSignal = 0;
-    omnetpp::simsignal_t abortedSignal = 0, scoreSignal = 0, discardedSignal = 0;
+    omnetpp::simsignal_t abortedSignal = 0, scoreSignal = 0, discardedSignal = 0, utilisationSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

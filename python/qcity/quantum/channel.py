@@ -6,6 +6,9 @@ n-photon yields Y_n and their error rates e_n, so an attack is a change to those
 - a plain fibre link: Y_n = 1 - (1 - Y0)(1 - eta)^n, e_n Y_n = e0 Y0 + e_d (1 - (1 - eta)^n)
   (MQZL05, Eqs. 3-9; see qcity.quantum.keyrate for the notation);
 - a noisy channel: extra depolarising error `noise` on every signal photon;
+- detector afterpulsing (off by default): each detection triggers a spurious
+  click with probability p_ap, a random bit, so Y_n -> Y_n (1 + p_ap) and the
+  error gain grows by p_ap Y_n / 2 (the linear model of e.g. Fung et al. 2009);
 - intercept-resend on a fraction f of pulses: Eve measures in a random basis and
   resends, so those detections err with probability 1/4 on top of the channel's
   own errors (QBER rises by about f/4, the textbook 25 % at f = 1);
@@ -52,6 +55,7 @@ class Channel:
     y0: float = 1e-6  # dark/background counts per pulse (both detectors)
     e_detector: float = 0.01  # misalignment: probability a photon lands in the wrong detector
     noise: float = 0.0  # extra depolarising error of the environment (e.g. Raman noise, crosstalk)
+    afterpulsing: float = 0.0  # probability that a detection is followed by a spurious click
     attack: Attack = Attack()
 
     def __post_init__(self):
@@ -61,6 +65,8 @@ class Channel:
             raise ValueError(f"eta_bob must be in (0, 1], got {self.eta_bob}")
         if not 0 <= self.y0 < 1:
             raise ValueError(f"y0 must be in [0, 1), got {self.y0}")
+        if not 0 <= self.afterpulsing < 1:
+            raise ValueError(f"afterpulsing must be in [0, 1), got {self.afterpulsing}")
         for name in ("e_detector", "noise"):
             if not 0 <= getattr(self, name) <= 0.5:
                 raise ValueError(f"{name} must be in [0, 0.5], got {getattr(self, name)}")
@@ -83,6 +89,10 @@ class Channel:
             signal_part = 1 - 0.5 * self.y0 / y  # share of detections from photons, which Eve can disturb
             resent = 0.25 + err - 2 * 0.25 * err
             err = np.where(n > 0, (1 - f * signal_part) * err + f * signal_part * resent, err)
+        if self.afterpulsing > 0:
+            y_ap = y * (1 + self.afterpulsing)
+            err = (err * y + 0.5 * self.afterpulsing * y) / y_ap
+            y = np.minimum(y_ap, 1.0)
         return y, err
 
     def _pns_yields(self, mu: float, y_normal: np.ndarray, e_photon: float) -> tuple[np.ndarray, np.ndarray]:

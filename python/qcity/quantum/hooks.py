@@ -11,6 +11,7 @@ from .bb84 import BlockResult, DecoySettings, run_block
 from .bbm92 import Bbm92Settings, run_bbm92_block
 from .channel import Attack, Channel
 from .linkprofile import LinkProfile, load_link_profile
+from .keyrate import LinkParameters, bbm92_rate, decoy_rate_infinite, optimal_mu
 from .qesif import quantum_entropy
 
 
@@ -24,6 +25,7 @@ def decoy_bb84_block(args: dict) -> dict:
     channel = Channel(
         distance_km=args["distance_km"], alpha_db_per_km=args["fibre_loss_db_per_km"], eta_bob=args["detector_efficiency"],
         y0=args["dark_count_probability"], e_detector=args["misalignment"], noise=args["noise"],
+        afterpulsing=args.get("afterpulsing", 0.0),
         attack=Attack(intercept_resend=args["intercept_resend"], pns=bool(args["pns_attack"])),
     )
     settings = DecoySettings(
@@ -31,7 +33,11 @@ def decoy_bb84_block(args: dict) -> dict:
         sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"], cascade=args["cascade"],
     )
     r = run_block(channel, settings, int(args["pulses"]), np.random.default_rng(int(args["seed"])))
-    return _outcome(r)
+    # K_max of QESIF Eq. 6: the asymptotic key the same devices and fibre could give these pulses
+    ideal = LinkParameters(alpha_db_per_km=channel.alpha_db_per_km, eta_bob=channel.eta_bob, y0=channel.y0,
+                           e_detector=channel.e_detector, f_ec=1.0, q=settings.p_z**2 + (1 - settings.p_z) ** 2)
+    k_max = optimal_mu(lambda m: decoy_rate_infinite(channel.distance_km, ideal, m))[1] * int(args["pulses"])
+    return {**_outcome(r), "max_bits": k_max}
 
 
 def bbm92_block(args: dict) -> dict:
@@ -42,7 +48,9 @@ def bbm92_block(args: dict) -> dict:
     settings = Bbm92Settings(p_z=args["p_z"], sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"],
                              cascade=args["cascade"])
     r = run_bbm92_block(profile, settings, float(args["block_interval"]), np.random.default_rng(int(args["seed"])))
-    return _outcome(r)
+    # K_max of QESIF Eq. 6: the asymptotic BBM92 key of the pairs the profile promises in this block
+    zz_pairs = profile.bell_pair_rate * float(args["block_interval"]) * settings.p_z**2
+    return {**_outcome(r), "max_bits": zz_pairs * bbm92_rate(profile.qber_x, profile.qber_z)}
 
 
 @lru_cache(maxsize=64)
