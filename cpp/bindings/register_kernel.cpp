@@ -151,12 +151,19 @@ class PySimulation
     }
 
     void addStatistic(int id, const std::string &name, const std::string &source, const std::vector<std::string> &modes,
-                      const std::string &title, const std::string &unit, const std::string &interpolation)
+                      const std::string &title, const std::string &unit, const std::string &interpolation,
+                      const std::vector<std::pair<std::string, double>> &filters, const std::string &sourceText)
     {
         unsigned mask = 0;
         for (const auto &m : modes)
             mask |= recordingModeFromName(m);
-        sim.addStatistic(component(id), name, source, mask, title, unit, interpolation);
+        std::vector<SourceOp> ops;
+        for (const auto &[kind, c] : filters) {
+            SourceOp op{sourceOpFromName(kind)};
+            op.c = c;
+            ops.push_back(op);
+        }
+        sim.addStatistic(component(id), name, source, mask, title, unit, interpolation, std::move(ops), sourceText);
     }
 
     py::dict run(std::optional<double> simTimeLimit, std::optional<double> cpuTimeLimit, std::optional<int64_t> eventLimit,
@@ -240,7 +247,8 @@ void register_kernel(py::module_ &m)
              py::arg("num_rngs") = 1)
         .def("set_rng_map", [](PySimulation &s, int id, std::vector<int> map) { s.component(id)->setRngMap(std::move(map)); })
         .def("add_statistic", &PySimulation::addStatistic, py::arg("component"), py::arg("name"), py::arg("source"), py::arg("modes"),
-             py::arg("title") = "", py::arg("unit") = "", py::arg("interpolation") = "")
+             py::arg("title") = "", py::arg("unit") = "", py::arg("interpolation") = "",
+             py::arg("filters") = std::vector<std::pair<std::string, double>>{}, py::arg("source_text") = "")
         .def("open_results", [](PySimulation &s, const std::string &sca, const std::string &vec, std::vector<std::string> header) {
             s.sim.getResultWriter().open(sca, vec, std::move(header));
         }, py::arg("sca_path"), py::arg("vec_path"), py::arg("header_lines"))

@@ -101,9 +101,11 @@ cRNG *cSimulation::getRng(int k)
 }
 
 void cSimulation::addStatistic(cComponent *component, const std::string &name, const std::string &signalName, unsigned modes,
-                               const std::string &title, const std::string &unit, const std::string &interpolation)
+                               const std::string &title, const std::string &unit, const std::string &interpolation,
+                               std::vector<SourceOp> ops, const std::string &sourceText)
 {
-    auto rec = std::make_unique<StatisticRecorder>(this, component, name, signalName, modes, title, unit, interpolation);
+    auto rec = std::make_unique<StatisticRecorder>(this, component, name, sourceText.empty() ? signalName : sourceText, modes, title,
+                                                   unit, interpolation, std::move(ops));
     component->subscribe(cComponent::registerSignal(signalName.c_str()), rec.get());
     recorders_.push_back(std::move(rec));
 }

@@ -82,7 +82,8 @@ class cSimulation
     int getNumRngs() const { return static_cast<int>(rngs_.size()); }
     cRNG *getRng(int k);
     void addStatistic(cComponent *component, const std::string &name, const std::string &signalName, unsigned modes,
-                      const std::string &title, const std::string &unit, const std::string &interpolation);
+                      const std::string &title, const std::string &unit, const std::string &interpolation,
+                      std::vector<SourceOp> ops = {}, const std::string &sourceText = "");
     ResultWriter &getResultWriter() { return results_; }
 
     // ---- queries ----

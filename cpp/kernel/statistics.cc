@@ -20,6 +20,21 @@ unsigned recordingModeFromName(const std::string &name)
     throw cRuntimeError("Unknown result recorder '%s' (known: count sum mean min max last vector histogram timeavg stats)", name.c_str());
 }
 
+SourceOp::Kind sourceOpFromName(const std::string &name)
+{
+    static const std::pair<const char *, SourceOp::Kind> table[] = {
+        {"count", SourceOp::COUNT}, {"sum", SourceOp::SUM}, {"mean", SourceOp::MEAN}, {"min", SourceOp::MIN},
+        {"max", SourceOp::MAX}, {"timeavg", SourceOp::TIMEAVG}, {"sumPerDuration", SourceOp::SUM_PER_DURATION},
+        {"packetBytes", SourceOp::PACKET_BYTES}, {"packetBits", SourceOp::PACKET_BITS}, {"add", SourceOp::ADD},
+        {"sub", SourceOp::SUB}, {"mul", SourceOp::MUL}, {"div", SourceOp::DIV}, {"rsub", SourceOp::RSUB},
+        {"rdiv", SourceOp::RDIV}, {"neg", SourceOp::NEG},
+    };
+    for (const auto &[n, k] : table)
+        if (name == n)
+            return k;
+    throw cRuntimeError("Unknown result filter '%s' in a @statistic source", name.c_str());
+}
+
 // ---- histogram ----------------------------------------------------------------
 
 static double niceWidth(double raw)
@@ -122,10 +137,61 @@ HistogramBins AutoHistogram::bins()
 // ---- recorder -------------------------------------------------------------------
 
 StatisticRecorder::StatisticRecorder(cSimulation *sim, cComponent *component, std::string name, std::string source, unsigned modes, std::string title,
-                                     std::string unit, std::string interpolation)
+                                     std::string unit, std::string interpolation, std::vector<SourceOp> ops)
     : sim_(sim), name_(std::move(name)), source_(std::move(source)), title_(std::move(title)), unit_(std::move(unit)),
-      interpolation_(std::move(interpolation)), modes_(modes), component_(component)
+      interpolation_(std::move(interpolation)), modes_(modes), component_(component), ops_(std::move(ops))
 {
+    for (std::size_t i = 1; i < ops_.size(); i++)
+        if (ops_[i].kind == SourceOp::PACKET_BYTES || ops_[i].kind == SourceOp::PACKET_BITS)
+            throw cRuntimeError("@statistic %s: packetBytes/packetBits must be applied to the signal itself", name_.c_str());
+}
+
+bool StatisticRecorder::filter(double &v, std::size_t first)
+{
+    simtime_t now = sim_->getSimTime();
+    for (std::size_t i = first; i < ops_.size(); i++) {
+        SourceOp &op = ops_[i];
+        switch (op.kind) {
+            case SourceOp::COUNT: v = ++op.n; break;
+            case SourceOp::SUM: v = (op.acc += v); break;
+            case SourceOp::MEAN: op.n++; op.acc += v; v = op.acc / op.n; break;
+            case SourceOp::MIN: op.extreme = op.started ? std::min(op.extreme, v) : v; op.started = true; v = op.extreme; break;
+            case SourceOp::MAX: op.extreme = op.started ? std::max(op.extreme, v) : v; op.started = true; v = op.extreme; break;
+            case SourceOp::TIMEAVG:
+                // running time average from the first value: each value holds until the next
+                if (!op.started) {
+                    op.started = true;
+                    op.startTime = now;
+                }
+                else
+                    op.acc += op.lastValue * (now - op.lastTime).dbl();
+                op.lastTime = now;
+                op.lastValue = v;
+                {
+                    double span = (now - op.startTime).dbl();
+                    v = span > 0 ? op.acc / span : v;
+                }
+                break;
+            case SourceOp::SUM_PER_DURATION: {
+                op.acc += v;
+                double span = now.dbl();  // since the start of the simulation, as OMNeT++'s filter
+                v = span > 0 ? op.acc / span : 0;
+                break;
+            }
+            case SourceOp::PACKET_BYTES:
+            case SourceOp::PACKET_BITS:
+                throw cRuntimeError("@statistic %s: %s needs a packet, but signal %s carries a number", name_.c_str(),
+                                    op.kind == SourceOp::PACKET_BYTES ? "packetBytes" : "packetBits", source_.c_str());
+            case SourceOp::ADD: v += op.c; break;
+            case SourceOp::SUB: v -= op.c; break;
+            case SourceOp::MUL: v *= op.c; break;
+            case SourceOp::DIV: v /= op.c; break;
+            case SourceOp::RSUB: v = op.c - v; break;
+            case SourceOp::RDIV: v = op.c / v; break;
+            case SourceOp::NEG: v = -v; break;
+        }
+    }
+    return true;
 }
 
 void StatisticRecorder::attachVector()
@@ -173,13 +239,33 @@ void StatisticRecorder::collect(double v)
         sim_->getResultWriter().recordVectorValue(vectorHandle_, sim_->getEventNumber(), now, v);
 }
 
-void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, double value, cObject *) { collect(value); }
+void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, double value, cObject *)
+{
+    if (filter(value))
+        collect(value);
+}
 
 void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, cObject *obj, cObject *)
 {
+    if (!ops_.empty() && (ops_[0].kind == SourceOp::PACKET_BYTES || ops_[0].kind == SourceOp::PACKET_BITS)) {
+        auto *pkt = dynamic_cast<cPacket *>(obj);
+        if (!pkt)
+            throw cRuntimeError("@statistic %s: %s needs a cPacket, signal %s carried a %s", name_.c_str(),
+                                ops_[0].kind == SourceOp::PACKET_BYTES ? "packetBytes" : "packetBits", source_.c_str(), obj->getClassName());
+        double v = ops_[0].kind == SourceOp::PACKET_BYTES ? static_cast<double>(pkt->getByteLength()) : static_cast<double>(pkt->getBitLength());
+        if (filter(v, 1))
+            collect(v);
+        return;
+    }
+    if (!ops_.empty() && ops_[0].kind == SourceOp::COUNT) {
+        double v = 0;
+        if (filter(v))
+            collect(v);
+        return;
+    }
     if (modes_ & ~REC_COUNT)
-        throw cRuntimeError("@statistic %s: signal %s carries objects; only 'count' can record it (value filters come with the full NED subset)",
-                            name_.c_str(), source_.c_str());
+        throw cRuntimeError("@statistic %s: signal %s carries objects; record it with count, or give a source such as "
+                            "packetBytes(%s)", name_.c_str(), source_.c_str(), source_.c_str());
     count_++;
 }
 

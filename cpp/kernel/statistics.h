@@ -53,6 +53,25 @@ class AutoHistogram
     HistogramBins bins();
 };
 
+// One step of a @statistic source expression, applied to each value in order:
+// source=timeavg(packetBits(rxPk)) is [PACKET_BITS, TIMEAVG].
+struct SourceOp
+{
+    enum Kind {
+        COUNT, SUM, MEAN, MIN, MAX, TIMEAVG, SUM_PER_DURATION,  // OMNeT++ result filters (running values)
+        PACKET_BYTES, PACKET_BITS,                              // object -> number
+        ADD, SUB, MUL, DIV, RSUB, RDIV, NEG,                    // arithmetic with a constant c (RSUB: c - x)
+    };
+    Kind kind;
+    double c = 0;
+    // state of the running filters
+    double n = 0, acc = 0, extreme = 0, lastValue = 0;
+    bool started = false;
+    simtime_t startTime, lastTime;
+};
+
+SourceOp::Kind sourceOpFromName(const std::string &name);
+
 class StatisticRecorder : public cIListener
 {
     cSimulation *sim_;
@@ -67,13 +86,16 @@ class StatisticRecorder : public cIListener
     AutoHistogram histogram_;
     cComponent *component_;
     int vectorHandle_ = -1;
+    std::vector<SourceOp> ops_;
 
+    // Runs the value through the source's filters from ops_[first] on; false if a filter swallows it.
+    bool filter(double &value, std::size_t first = 0);
     void collect(double value);
     Attributes attrs(const char *mode) const;
 
   public:
     StatisticRecorder(cSimulation *sim, cComponent *component, std::string name, std::string source, unsigned modes, std::string title, std::string unit,
-                      std::string interpolation);
+                      std::string interpolation, std::vector<SourceOp> ops = {});
     void receiveSignal(cComponent *source, simsignal_t signal, double value, cObject *details) override;
     void receiveSignal(cComponent *source, simsignal_t signal, cObject *obj, cObject *details) override;
     void finish(cComponent *component, simsignal_t signal) override;

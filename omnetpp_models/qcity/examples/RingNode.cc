@@ -18,6 +18,7 @@ void RingNode::initialize()
         throw omnetpp::cRuntimeError("hopLimit must be -1 (unlimited) or non-negative: %lld", (long long)hopLimit);
     hopSignal = registerSignal("hop");
     roundTripSignal = registerSignal("roundTrip");
+    arrivalSignal = registerSignal("arrival");
     for (int i = 0; i < tokens; i++) {
         auto *token = new RingToken("token");
         token->setByteLength(tokenLength);
@@ -32,6 +33,7 @@ void RingNode::handleMessage(omnetpp::cMessage *msg)
     auto *token = omnetpp::check_and_cast<RingToken *>(msg);
     token->hops++;
     emit(hopSignal, (long)token->hops);
+    emit(arrivalSignal, token);
     if (token->origin == getIndex()) {
         emit(roundTripSignal, omnetpp::simTime() - token->leftOrigin);
         token->leftOrigin = omnetpp::simTime();

@@ -28,6 +28,7 @@ class RingNode : public omnetpp::cSimpleModule
     // statistics
     omnetpp::simsignal_t hopSignal = 0;
     omnetpp::simsignal_t roundTripSignal = 0;
+    omnetpp::simsignal_t arrivalSignal = 0;
 
     // state
     int64_t tokensDestroyed = 0;

@@ -56,12 +56,15 @@ class GateDecl:
 @dataclass
 class SubmoduleDecl:
     name: str
-    type_name: str
+    type_name: str | None  # None for `<...> like IFace`
     vector_size: Node | None
     params: list[ParamDecl]
     gates: list[GateDecl]
     condition: Node | None
     line: int
+    like: str | None = None  # interface a parametric submodule's type must implement
+    typename: Node | None = None  # the `<...>` expression (None for `<>`)
+    typename_is_default: bool = False  # `<default(...)>`: ini's typename may override it
 
 
 @dataclass
@@ -98,6 +101,7 @@ class NedType:
     connections: list[ConnectionDecl] = field(default_factory=list)
     properties: list[Property] = field(default_factory=list)
     allow_unconnected: bool = False
+    interfaces: list[str] = field(default_factory=list)  # `like` clauses of the type itself
     imports: list[str] = field(default_factory=list)
     file: str = ""
     line: int = 0
@@ -162,9 +166,9 @@ class _NedParser:
         if ts.accept("extends"):
             t.extends = self._dotted_name()
         if ts.accept("like"):
-            self._dotted_name()
+            t.interfaces.append(self._dotted_name())
             while ts.accept(","):
-                self._dotted_name()
+                t.interfaces.append(self._dotted_name())
         ts.expect("{")
         section = "parameters"
         while not ts.accept("}"):
@@ -297,8 +301,10 @@ class _NedParser:
             vsize = parse_expression(ts)
             ts.expect("]")
         ts.expect(":")
-        type_name = self._dotted_name()
-        sub = SubmoduleDecl(name, type_name, vsize, [], [], None, first.line)
+        if ts.at("<"):
+            sub = self._parametric_submodule(name, vsize, first)
+        else:
+            sub = SubmoduleDecl(name, self._dotted_name(), vsize, [], [], None, first.line)
         if ts.accept("if"):
             sub.condition = parse_expression(ts)
         if ts.accept("{"):
@@ -318,6 +324,37 @@ class _NedParser:
         else:
             ts.expect(";")
         return sub
+
+    def _parametric_submodule(self, name: str, vsize: Node | None, first: Token) -> SubmoduleDecl:
+        """`<expr> like IFace`, `<default(expr)> like IFace` or `<> like IFace`."""
+        ts = self.ts
+        ts.expect("<")
+        inner: list[Token] = []
+        depth = 0
+        while not (depth == 0 and ts.at(">")):  # `>` inside the brackets would read as a comparison
+            tok = ts.next()
+            if tok.kind == "EOF":
+                ts.error("missing '>' after the submodule type expression", first)
+            depth += tok.text in ("(", "[") and tok.kind == "OP"
+            depth -= tok.text in (")", "]") and tok.kind == "OP"
+            inner.append(tok)
+        ts.expect(">")
+        expr, is_default = None, False
+        if inner:
+            sub_ts = TokenStream(inner + [Token("EOF", "", inner[-1].line, inner[-1].col)], self.file)
+            if sub_ts.at("default") and sub_ts.peek().text == "(":
+                sub_ts.next()
+                sub_ts.expect("(")
+                expr, is_default = parse_expression(sub_ts), True
+                sub_ts.expect(")")
+            else:
+                expr = parse_expression(sub_ts)
+            if sub_ts.tok.kind != "EOF":
+                sub_ts.error(f"unexpected {sub_ts.describe(sub_ts.tok)} in the submodule type expression")
+        ts.expect("like")
+        iface = self._dotted_name()
+        return SubmoduleDecl(name, None, vsize, [], [], None, first.line, like=iface, typename=expr,
+                             typename_is_default=is_default)
 
     def _gate_ref(self) -> GateRef:
         ts = self.ts
@@ -521,6 +558,16 @@ class NedTypes:
         if len(local) == 1:
             return local[0]
         return self.resolve(name)
+
+    def implementations(self, iface: NedType) -> list[NedType]:
+        """Types that declare `like <iface>` (directly or through a base type)."""
+        out = []
+        for t in self.types.values():
+            for typ in self.chain(t):
+                if any(self.resolve(i, typ, typ.line).qualified_name == iface.qualified_name for i in typ.interfaces):
+                    out.append(t)
+                    break
+        return out
 
     def chain(self, t: NedType) -> list[NedType]:
         """The type and its bases, most derived first."""

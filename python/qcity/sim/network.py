@@ -20,6 +20,40 @@ from .ned import ConnectionDecl, GateRef, NedType, NedTypes, ParamDecl, Submodul
 from .nedexpr import EvalContext, ExprError, Node, Quantity, RunTime, evaluate, node_text, parse_expression_text
 
 KNOWN_RECORDERS = ("count", "sum", "mean", "min", "max", "last", "vector", "histogram", "timeavg", "stats")
+RESULT_FILTERS = ("count", "sum", "mean", "min", "max", "timeavg", "sumPerDuration", "packetBytes", "packetBits")
+_ARITH = {"+": ("add", "add"), "-": ("sub", "rsub"), "*": ("mul", "mul"), "/": ("div", "rdiv")}
+
+
+def compile_source(node: Node) -> tuple[str, list[tuple[str, float]]]:
+    """A @statistic source expression as (signal name, filter chain), e.g.
+    `sum(packetBytes(rx)) * 8` -> ("rx", [("packetBytes", 0), ("sum", 0), ("mul", 8)])."""
+    kind = node[0]
+    if kind == "ref" and len(node[1]) == 1:
+        return node[1][0], []
+    if kind == "call" and node[1] in RESULT_FILTERS and len(node[2]) == 1:
+        signal, ops = compile_source(node[2][0])
+        return signal, ops + [(node[1], 0.0)]
+    if kind == "unop" and node[1] == "-":
+        signal, ops = compile_source(node[2])
+        return signal, ops + [("neg", 0.0)]
+    if kind == "binop" and node[1] in _ARITH:
+        left_const, right_const = _constant(node[2]), _constant(node[3])
+        if right_const is not None and left_const is None:
+            signal, ops = compile_source(node[2])
+            return signal, ops + [(_ARITH[node[1]][0], right_const)]
+        if left_const is not None and right_const is None:
+            signal, ops = compile_source(node[3])
+            return signal, ops + [(_ARITH[node[1]][1], left_const)]
+    raise ExprError(f"unsupported source expression {node_text(node)!r}: use a signal, result filters "
+                    f"({', '.join(RESULT_FILTERS)}) and arithmetic with constants")
+
+
+def _constant(node: Node) -> float | None:
+    if node[0] == "num" and node[2] is None:
+        return float(node[1])
+    if node[0] == "unop" and node[1] == "-" and node[2][0] == "num" and node[2][2] is None:
+        return -float(node[2][1])
+    return None
 
 
 @dataclass
@@ -68,7 +102,9 @@ class NetworkBuilder:
         net_type = self.types.resolve_network(network_name, Path(self.run.ini_file).parent)
         if net_type.kind not in ("network", "module"):
             raise NedError(f"'{network_name}' is a {net_type.kind}, not a network", net_type.file, net_type.line)
-        return self._create(net_type, net_type.name, -1, 1, None, None)
+        top = self._create(net_type, net_type.name, -1, 1, None, None)
+        self._build_inside(top)
+        return top
 
     # ---- modules ----
 
@@ -95,25 +131,37 @@ class NetworkBuilder:
                     if p.name in m.decls:
                         raise NedError(f"parameter '{p.name}' redeclared", typ.file, p.line)
                     m.decls[p.name] = p
+        if block:
+            for p in block.params:
+                if p.name != "typename" and p.name not in m.decls:
+                    raise NedError(f"{t.qualified_name} has no parameter '{p.name}'", parent.type.file if parent else t.file, p.line)
         for pname in m.decls:
             self._param(m, pname)
         for pname, decl in m.decls.items():
             self._add_param_to_kernel(m, decl)
         self._setup_gates(m, chain)
         self._setup_rngs(m)
+        self._setup_statistics(m)
+        return m
+
+    def _build_inside(self, m: _Module) -> None:
+        """Submodules, then this module's connections, then each submodule's inside: as OMNeT++ does, so a
+        parent's `++` connections have sized a submodule's gate vectors before its own connections use them."""
+        chain = self.types.chain(m.type)
         for typ in reversed(chain):
             for sub in typ.submodules:
                 self._create_submodules(m, typ, sub)
         for typ in reversed(chain):
             for conn in typ.connections:
                 self._connect(m, typ, conn)
-        self._setup_statistics(m)
-        return m
+        for subs in m.submodules.values():
+            for s in subs:
+                self._build_inside(s)
 
     def _create_submodules(self, m: _Module, typ: NedType, sub: SubmoduleDecl) -> None:
         if sub.condition is not None and not self._eval_bool(sub.condition, m, typ, sub.line):
             return
-        sub_type = self.types.resolve(sub.type_name, typ, sub.line)
+        sub_type = self._submodule_type(m, typ, sub) if sub.like else self.types.resolve(sub.type_name, typ, sub.line)
         if sub.vector_size is None:
             m.submodules[sub.name] = [self._create(sub_type, sub.name, -1, 1, m, sub)]
             return
@@ -121,6 +169,48 @@ class NetworkBuilder:
         if size < 0:
             raise NedError(f"negative vector size {size} for submodule {sub.name}", typ.file, sub.line)
         m.submodules[sub.name] = [self._create(sub_type, sub.name, i, size, m, sub) for i in range(size)]
+
+    def _submodule_type(self, m: _Module, typ: NedType, sub: SubmoduleDecl) -> NedType:
+        """The type of `name: <...> like IFace`: NED expression, else ini `typename`, else `<default(...)>`."""
+        iface = self.types.resolve(sub.like, typ, sub.line)
+        name, where = None, (typ.file, sub.line)
+        block = {p.is_default: p for p in sub.params if p.name == "typename" and p.value is not None}
+        if False in block:  # `typename = "X";` in the submodule's block is final
+            return self._implementation(iface, self._eval(block[False].value, m, typ, block[False].line, "typename").value,
+                                        m, sub, (typ.file, block[False].line))
+        if True in block and sub.typename is None:
+            sub = SubmoduleDecl(sub.name, None, sub.vector_size, sub.params, sub.gates, sub.condition, sub.line, sub.like,
+                                block[True].value, True)
+        if sub.typename is not None and not sub.typename_is_default:
+            name = self._eval(sub.typename, m, typ, sub.line, "submodule type").value
+        else:
+            # a vector's elements share one type; its first element's path is what ini keys match
+            element = f"{sub.name}[0]" if sub.vector_size is not None else sub.name
+            entry = self._ini_entry(f"{m.path}.{element}.typename")
+            if entry is not None:
+                try:
+                    q = evaluate(parse_expression_text(entry.value, entry.file, entry.line), self._context(m))
+                except (ExprError, NedError) as e:
+                    raise IniError(f"typename: {getattr(e, 'message', e)}", entry.file, entry.line) from None
+                name, where = q.value, (entry.file, entry.line)
+            elif sub.typename is not None:
+                name = self._eval(sub.typename, m, typ, sub.line, "submodule type").value
+        if not name:
+            raise NedError(f"no type for submodule {m.path}.{sub.name}: set '{m.path}.{sub.name}.typename' in the ini "
+                           f"file to a type that is `like {sub.like}`", typ.file, sub.line)
+        return self._implementation(iface, name, m, sub, where)
+
+    def _implementation(self, iface: NedType, name, m: _Module, sub: SubmoduleDecl, where) -> NedType:
+        if not isinstance(name, str):
+            raise NedError(f"submodule type must be a string, got {name!r}", *where)
+        impls = self.types.implementations(iface)
+        matches = [t for t in impls if t.qualified_name == name] or [t for t in impls if t.name == name]
+        if len(matches) != 1:
+            known = ", ".join(sorted(t.qualified_name for t in impls)) or "none"
+            problem = "is ambiguous" if matches else f"is not a type that is `like {iface.qualified_name}`"
+            raise (IniError if where[0] and where[0].endswith(".ini") else NedError)(
+                f"submodule {m.path}.{sub.name}: '{name}' {problem} (implementations: {known})", *where)
+        return matches[0]
 
     # ---- parameters ----
 
@@ -453,10 +543,11 @@ class NetworkBuilder:
     def _setup_statistics(self, m: _Module) -> None:
         for prop in statistic_decls(self.types, m.type):
             name = prop.index
-            source = prop.value("source", name)
-            if not source or not source.replace("_", "a").isalnum():
-                raise NedError(f"@statistic[{name}]: source '{source}' is not a plain signal name; result filters in "
-                               f"sources are not supported yet", m.type.file, prop.line)
+            source_text = prop.value("source", name) or name
+            try:
+                signal, filters = compile_source(parse_expression_text(source_text, m.type.file, prop.line))
+            except (ExprError, NedError) as e:
+                raise NedError(f"@statistic[{name}]: {getattr(e, 'message', e)}", m.type.file, prop.line) from None
             modes = list(prop.values.get("record", []))
             for mode in modes:
                 bare = mode.rstrip("?")
@@ -465,8 +556,9 @@ class NetworkBuilder:
                                    m.type.file, prop.line)
             modes = self._recording_modes(m, name, modes)
             if modes:
-                self.sim.add_statistic(m.id, name, source, modes, prop.value("title", "") or "", prop.value("unit", "") or "",
-                                       prop.value("interpolationmode", "") or "")
+                self.sim.add_statistic(m.id, name, signal, modes, prop.value("title", "") or "", prop.value("unit", "") or "",
+                                       prop.value("interpolationmode", "") or "", filters=filters,
+                                       source_text=source_text if filters else "")
 
     def _recording_modes(self, m: _Module, stat: str, declared: list[str]) -> list[str]:
         default = [x for x in declared if not x.endswith("?")]

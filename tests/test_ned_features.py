@@ -1,0 +1,252 @@
+"""NED features end to end: result filters in @statistic sources, moduleinterface/like,
+inout gates with ++, derived channel types, conditions, sizeof, and their error cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcity import results
+from qcity.errors import IniError, NedError
+from qcity.sim.runner import execute_run
+
+FILTERS_NED = """
+package t;
+import qcity.examples.RingNode;
+
+simple FilteredNode extends RingNode
+{
+    @statistic[hopSum](source=sum(hop); record=last);
+    @statistic[hopCount](source=count(hop); record=last,vector);
+    @statistic[doubled](source=2*hop+1; record=max);
+    @statistic[bytes](source=sum(packetBytes(arrival)); record=last);
+    @statistic[avgHop](source=timeavg(hop); record=last);
+}
+
+network Net
+{
+    submodules:
+        node[2]: FilteredNode;
+    connections:
+        node[0].out --> { delay = 1s; } --> node[1].in;
+        node[1].out --> { delay = 1s; } --> node[0].in;
+}
+"""
+
+
+def _scalars(r):
+    df = results.get_scalars(results.read_result_files(str(r.sca_path)))
+    return {(row.module, row.name): row.value for row in df.itertuples()}
+
+
+def test_result_filters_in_statistic_sources(scenario):
+    ini = scenario(FILTERS_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 10s
+        Net.node[0].tokens = 1
+        **.tokenLength = 25B
+    """)
+    r = execute_run(ini, "General", 0)
+    s = _scalars(r)
+    # node[1] sees hops 1, 3, 5, 7, 9 at t = 1, 3, 5, 7, 9
+    assert s[("Net.node[1]", "hopSum:last")] == 1 + 3 + 5 + 7 + 9
+    assert s[("Net.node[1]", "hopCount:last")] == 5
+    assert s[("Net.node[1]", "doubled:max")] == 2 * 9 + 1
+    assert s[("Net.node[1]", "bytes:last")] == 5 * 25
+    # running time average over [1, 9]: each hop value holds 2 s
+    assert s[("Net.node[1]", "avgHop:last")] == pytest.approx((1 * 2 + 3 * 2 + 5 * 2 + 7 * 2) / 8)
+    vec = results.get_vectors(results.read_result_files(str(r.vec_path)))
+    counts = vec[vec.module == "Net.node[1]"].iloc[0]["vecvalue"]
+    assert list(counts) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("source,message", [
+    ("hop*other", "unsupported source expression"),
+    ("median(hop)", "unsupported source expression"),
+    ("sum(", r"Net\.ned:\d+:\d+: missing '\)' in property @statistic"),
+])
+def test_bad_statistic_sources(scenario, source, message):
+    ned = FILTERS_NED.replace("source=2*hop+1", f"source={source}")
+    ini = scenario(ned, "[General]\nnetwork = Net\n")
+    with pytest.raises(NedError, match=message):
+        execute_run(ini, "General", 0)
+
+
+LIKE_NED = """
+package t;
+import qcity.examples.HookCaller;
+
+moduleinterface IWorker
+{
+    parameters:
+        string hook;
+}
+
+simple FastWorker extends HookCaller like IWorker
+{
+    parameters:
+        interval = 0.5s;
+}
+
+simple SlowWorker extends HookCaller like IWorker
+{
+    parameters:
+        interval = 2s;
+}
+
+network Net
+{
+    parameters:
+        string workerType = default("FastWorker");
+    submodules:
+        a: <workerType> like IWorker;
+        b: <default("SlowWorker")> like IWorker;
+        c[2]: <> like IWorker;
+}
+"""
+
+
+def _calls(r):
+    s = _scalars(r)
+    return {m: v for (m, n), v in s.items() if n == "hookResult:count"}
+
+
+def test_parametric_submodule_types(scenario):
+    ini = scenario(LIKE_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 4s
+        **.hook = "hookfuncs:double_time"
+        **.calls = 100
+        Net.c[*].typename = "SlowWorker"
+        [Config Override]
+        Net.workerType = "SlowWorker"
+        Net.b.typename = "FastWorker"
+    """)
+    calls = _calls(execute_run(ini, "General", 0))
+    assert calls == {"Net.a": 8, "Net.b": 2, "Net.c[0]": 2, "Net.c[1]": 2}
+    calls = _calls(execute_run(ini, "Override", 0))
+    assert calls["Net.a"] == 2 and calls["Net.b"] == 8
+
+
+def test_parametric_submodule_errors(scenario):
+    ini = scenario(LIKE_NED, '[General]\nnetwork = Net\n**.hook = "hookfuncs:double_time"\n')
+    with pytest.raises(NedError, match=r"no type for submodule Net\.c"):
+        execute_run(ini, "General", 0)
+    ini = scenario(LIKE_NED, '[General]\nnetwork = Net\n**.hook = "hookfuncs:double_time"\nNet.c[*].typename = "HookCaller"\n')
+    with pytest.raises(IniError, match=r"omnetpp\.ini:4: .*'HookCaller' is not a type that is `like t\.IWorker`"):
+        execute_run(ini, "General", 0)
+
+
+TOPOLOGY_NED = """
+package t;
+import qcity.examples.RingNode;
+
+channel Fibre extends ned.DatarateChannel
+{
+    delay = 5ms;
+    datarate = 1Mbps;
+}
+
+module Pair
+{
+    parameters:
+        bool linked = default(true);
+    gates:
+        input in;
+        output out;
+    submodules:
+        first: RingNode;
+        second: RingNode;
+    connections:
+        in --> first.in;
+        first.out --> Fibre --> second.in if linked;
+        second.out --> out;
+}
+
+network Net
+{
+    parameters:
+        int n = default(3);
+    submodules:
+        pair[n]: Pair;
+    connections:
+        for i=0..sizeof(pair)-1 {
+            pair[i].out --> { delay = 1ms; } --> pair[(i + 1) % n].in;
+        }
+}
+"""
+
+
+def test_compound_modules_derived_channels_and_conditions(scenario):
+    ini = scenario(TOPOLOGY_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 1s
+        Net.pair[0].first.tokens = 1
+        **.tokenLength = 125B
+    """)
+    r = execute_run(ini, "General", 0)
+    # inside a pair: 5 ms + 125 B at 1 Mbps (1 ms) = 6 ms; to the next pair 1 ms. Arrivals at
+    # 7k-1 ms (second) and 7k ms (next first): 143 + 142 events up to t = 1 s (events at the limit run)
+    assert r.events == 285
+    s = _scalars(r)
+    assert s[("Net.pair[0].first", "hops:count")] == 47  # every 21 ms
+    ini = scenario(TOPOLOGY_NED, "[General]\nnetwork = Net\nNet.pair[1].linked = false\nNet.pair[0].first.tokens = 1\n")
+    with pytest.raises(Exception, match="not connected"):
+        execute_run(ini, "General", 0)
+
+
+def test_undeclared_parameter_in_submodule_block(scenario):
+    ned = TOPOLOGY_NED.replace("pair[n]: Pair;", "pair[n]: Pair { linkd = false; }")
+    ini = scenario(ned, "[General]\nnetwork = Net\n")
+    with pytest.raises(NedError, match=r"Net\.ned:\d+: t\.Pair has no parameter 'linkd'"):
+        execute_run(ini, "General", 0)
+
+
+INOUT_NED = """
+package t;
+import qcity.examples.RingNode;
+
+simple Relay extends RingNode {}
+
+module Hub
+{
+    gates:
+        inout port[];
+    submodules:
+        r: RingNode;
+    connections:
+        port$i[0] --> r.in;
+        r.out --> port$o[0];
+}
+
+network Net
+{
+    submodules:
+        hub: Hub;
+        end: Hub;
+    connections:
+        hub.port++ <--> { delay = 2ms; } <--> end.port++;
+}
+"""
+
+
+def test_inout_gates_and_plusplus(scenario):
+    ini = scenario(INOUT_NED, "[General]\nnetwork = Net\nsim-time-limit = 1s\nNet.hub.r.tokens = 1\n")
+    r = execute_run(ini, "General", 0)
+    assert r.events == 500  # 2 ms per crossing, both directions
+
+
+def test_default_include_and_unit_conversion(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Net.ned").write_text(TOPOLOGY_NED)
+    (tmp_path / "common.ini").write_text("sim-time-limit = 500ms\n**.tokenLength = 1KiB\n")
+    ini = tmp_path / "omnetpp.ini"
+    ini.write_text("[General]\ninclude common.ini\nnetwork = Net\nNet.n = default\nNet.pair[0].first.tokens = 1\n")
+    r = execute_run(ini, "General", 0)
+    params = results.get_parameters(results.read_result_files(str(r.sca_path)))
+    by = {(p.module, p.name): p.value for p in params.itertuples()}
+    assert by[("Net", "n")] == "3"
+    assert by[("Net.pair[0].first", "tokenLength")] == "1024B"
+    assert r.sim_time == "0.5"
