@@ -25,7 +25,7 @@ Expr exprFromPython(const py::handle &obj)
         {"num", Expr::NUM}, {"neg", Expr::NEG}, {"add", Expr::ADD}, {"sub", Expr::SUB}, {"mul", Expr::MUL}, {"div", Expr::DIV},
         {"mod", Expr::MOD}, {"pow", Expr::POW}, {"lt", Expr::LT}, {"le", Expr::LE}, {"gt", Expr::GT}, {"ge", Expr::GE},
         {"eq", Expr::EQ}, {"ne", Expr::NE}, {"and", Expr::AND}, {"or", Expr::OR}, {"not", Expr::NOT}, {"cond", Expr::COND},
-        {"call", Expr::CALL},
+        {"call", Expr::CALL}, {"param", Expr::PARAM},
     };
     Expr e;
     bool found = false;
@@ -39,6 +39,11 @@ Expr exprFromPython(const py::handle &obj)
     std::size_t first = 1;
     if (e.op == Expr::NUM) {
         e.num = t[1].cast<double>();
+        return e;
+    }
+    if (e.op == Expr::PARAM) {  // ("param", component id, name)
+        e.num = t[1].cast<double>();
+        e.function = t[2].cast<std::string>();
         return e;
     }
     if (e.op == Expr::CALL) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "cmodule.h"
+#include "csimulation.h"
 #include "resultwriter.h"
 
 namespace qcity::sim {
@@ -58,6 +59,13 @@ double Expr::evaluate(cComponent *ctx) const
         case NOT: return arg(0) == 0;
         case COND: return arg(0) != 0 ? arg(1) : arg(2);
         case CALL: break;
+        case PARAM: {
+            // another (non-volatile) parameter: read its value, so a random draw is shared, not repeated
+            cComponent *owner = ctx->getSimulation()->getComponent(static_cast<int>(num));
+            if (!owner)
+                throw cRuntimeError("parameter reference to unknown component %d", static_cast<int>(num));
+            return owner->par(function.c_str()).doubleValue();
+        }
     }
     const std::string &f = function;
     std::size_t n = args.size();

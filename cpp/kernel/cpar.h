@@ -16,10 +16,10 @@ using intval_t = int64_t;
 
 struct Expr
 {
-    enum Op : uint8_t { NUM, NEG, ADD, SUB, MUL, DIV, MOD, POW, LT, LE, GT, GE, EQ, NE, AND, OR, NOT, COND, CALL };
+    enum Op : uint8_t { NUM, NEG, ADD, SUB, MUL, DIV, MOD, POW, LT, LE, GT, GE, EQ, NE, AND, OR, NOT, COND, CALL, PARAM };
     Op op = NUM;
     double num = 0;
-    std::string function;  // for CALL
+    std::string function;  // for CALL: the function; for PARAM: the parameter name (num: the component id)
     std::vector<Expr> args;
 
     double evaluate(cComponent *context) const;

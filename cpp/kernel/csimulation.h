@@ -95,6 +95,7 @@ class cSimulation
     simtime_t getSimTime() const { return now_; }
     int64_t getEventNumber() const { return eventNumber_; }
     cComponent *getContext() const { return context_; }
+    void setContext(cComponent *c) { context_ = c; }
     std::size_t getFesLength() const { return fes_.size(); }
 
     // ---- events ----

@@ -20,6 +20,18 @@ bool evEnabled();
 void setEvEnabled(bool on);
 std::ostream &evStream();
 
+class MethodContext
+{
+    cComponent *prev_;
+
+  public:
+    explicit MethodContext(cComponent *target) : prev_(cSimulation::getActiveSimulation()->getContext())
+    {
+        cSimulation::getActiveSimulation()->setContext(target);
+    }
+    ~MethodContext() { cSimulation::getActiveSimulation()->setContext(prev_); }
+};
+
 template <typename T, typename P>
 T check_and_cast(P *p)
 {
@@ -37,6 +49,11 @@ T check_and_cast(P *p)
 namespace omnetpp = qcity::sim;
 
 #define EV if (!::qcity::sim::evEnabled()) {} else ::qcity::sim::evStream()
+
+// A method called on another module switches the simulation's context to it (so its RNGs,
+// errors and emitted signals are attributed to it) until the method returns, as in OMNeT++.
+#define Enter_Method(...) ::qcity::sim::MethodContext qcityMethodContext__(this)
+#define Enter_Method_Silent(...) ::qcity::sim::MethodContext qcityMethodContext__(this)
 #define EV_FATAL EV
 #define EV_ERROR EV
 #define EV_WARN EV

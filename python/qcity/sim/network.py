@@ -222,7 +222,7 @@ class NetworkBuilder:
                 if extra and parts[0] in extra:
                     return extra[parts[0]]
                 if parts[0] in m.decls:
-                    return self._param(m, parts[0])
+                    return self._shared(m, parts[0])
                 raise ExprError(f"no parameter '{parts[0]}' in {m.path} ({m.type.qualified_name})")
             if parts[0] == "parent" and m.parent:
                 return self._context(m.parent).lookup(parts[1:])
@@ -230,7 +230,7 @@ class NetworkBuilder:
                 return lookup(parts[1:])
             subs = m.submodules.get(parts[0])
             if subs and len(subs) == 1 and subs[0].index < 0 and len(parts) == 2:
-                return self._param(subs[0], parts[1])
+                return self._shared(subs[0], parts[1])
             raise ExprError(f"cannot resolve '{'.'.join(parts)}' in {m.path}")
 
         def index() -> int:
@@ -248,6 +248,17 @@ class NetworkBuilder:
             raise ExprError(f"sizeof({name}): no submodule or gate vector '{name}' in {m.path}")
 
         return EvalContext(lookup, index, sizeof)
+
+    def _shared(self, m: _Module, name: str) -> Quantity:
+        """A parameter's value for use in another expression. A random non-volatile parameter is
+        drawn once: others refer to its value (a PARAM node) instead of repeating the draw."""
+        q = self._param(m, name)
+        decl = m.decls[name]
+        if q.is_runtime and not decl.volatile and decl.type in ("int", "double"):
+            ref = ("param", float(m.id), name)
+            f = units.factor(decl.unit) if decl.unit else 1.0
+            return Quantity(RunTime(ref if f == 1 else ("mul", ref, ("num", f))), units.base(decl.unit) if decl.unit else None)
+        return q
 
     def _sources(self, m: _Module, name: str) -> tuple[_Source | None, bool]:
         """The value's source, and whether the NED assignment was a default."""

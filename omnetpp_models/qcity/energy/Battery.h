@@ -1,0 +1,62 @@
+#pragma once
+
+#include <vector>
+
+#include "qcity/sim.h"
+
+namespace qcity {
+
+// Implemented by modules that must stop when their node's battery dies.
+class PowerListener
+{
+  public:
+    virtual ~PowerListener() = default;
+    virtual void powerOff() = 0;
+};
+
+// See Battery.ned.
+class Battery : public omnetpp::cSimpleModule
+{
+  public:
+    enum RadioMode { RADIO_SLEEP, RADIO_IDLE, RADIO_RX, RADIO_TX };
+
+  protected:
+    enum TimerKind { DEPLETION = 1 };
+
+    // parameters
+    double capacity = 2, voltage = 3;
+    double radioPower[4] = {0, 0, 0, 0};  // W, by RadioMode
+    double cpuActivePower = 0, cpuSleepPower = 0;
+
+    // state
+    double consumed = 0;  // J
+    double modeTime[4] = {0, 0, 0, 0};  // s spent in each RadioMode
+    omnetpp::simtime_t lastUpdate;
+    RadioMode radioMode = RADIO_SLEEP;
+    int cpuBusy = 0;  // nested CPU activity
+    bool dead = false;
+    omnetpp::cMessage *depletionTimer = nullptr;
+    std::vector<PowerListener *> listeners;
+
+    // statistics
+    omnetpp::simsignal_t residualSignal = 0, consumedSignal = 0, deathSignal = 0;
+
+    void initialize() override;
+    void handleMessage(omnetpp::cMessage *msg) override;
+    void finish() override;
+    double power() const;
+    void integrate();
+    void reschedule();
+    void die();
+
+  public:
+    ~Battery() override;
+    void addListener(PowerListener *l) { listeners.push_back(l); }
+    void setRadioMode(RadioMode mode);
+    void cpuStart();
+    void cpuStop();
+    bool isDead() const { return dead; }
+    double getResidualEnergy();
+};
+
+}  // namespace qcity

@@ -1,0 +1,88 @@
+#include "GatewayRouter.h"
+
+namespace qcity {
+
+Define_Module(GatewayRouter);
+
+GatewayRouter::~GatewayRouter()
+{
+    cancelAndDelete(serviceTimer);
+    for (IotPacket *p : queue)
+        delete p;
+    delete inService;
+}
+
+void GatewayRouter::initialize()
+{
+    queueLength = par("queueLength").intValue();
+    processingTime = par("processingTime").doubleValue();
+    if (queueLength < 1 || processingTime < omnetpp::SimTime())
+        throw omnetpp::cRuntimeError("queueLength must be at least 1 and processingTime not negative");
+    queueLengthSignal = registerSignal("queueLength");
+    dropSignal = registerSignal("dropQueueFull");
+    forwardedSignal = registerSignal("forwarded");
+    serviceTimer = new omnetpp::cMessage("service", PROCESSED);
+    emit(queueLengthSignal, 0L);
+}
+
+void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
+{
+    if (msg == serviceTimer) {
+        forward();
+        return;
+    }
+    auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+    if (msg->arrivedOn("backhaulIn")) {  // a reply to a device
+        auto it = deviceMac.find(pkt->deviceId);
+        if (it == deviceMac.end()) {
+            EV << "no route to device " << pkt->deviceId << ", reply dropped\n";
+            delete pkt;
+            return;
+        }
+        pkt->nextHopMac = it->second;
+        send(pkt, "radioOut");
+        return;
+    }
+    deviceMac[pkt->deviceId] = pkt->lastHopMac;
+    if (static_cast<int>(queue.size()) >= queueLength) {
+        emit(dropSignal, pkt);
+        delete pkt;
+        return;
+    }
+    pkt->setTimestamp();  // queue entry
+    queue.push_back(pkt);
+    emit(queueLengthSignal, (long)queue.size());
+    if (!inService)
+        startService();
+}
+
+void GatewayRouter::startService()
+{
+    if (queue.empty())
+        return;
+    inService = queue.front();
+    queue.pop_front();
+    emit(queueLengthSignal, (long)queue.size());
+    inService->gwQueueing += omnetpp::simTime() - inService->getTimestamp();
+    inService->gwProcessing += processingTime;
+    serviceTimer->setKind(PROCESSED);
+    scheduleAt(omnetpp::simTime() + processingTime, serviceTimer);
+}
+
+void GatewayRouter::forward()
+{
+    // the backhaul is a DatarateChannel: wait until it has finished the previous packet
+    omnetpp::cChannel *link = gate("backhaulOut")->getTransmissionChannel();
+    if (link->isBusy()) {
+        inService->gwQueueing += link->getTransmissionFinishTime() - omnetpp::simTime();
+        serviceTimer->setKind(BACKHAUL_FREE);
+        scheduleAt(link->getTransmissionFinishTime(), serviceTimer);
+        return;
+    }
+    emit(forwardedSignal, inService);
+    send(inService, "backhaulOut");
+    inService = nullptr;
+    startService();
+}
+
+}  // namespace qcity

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <deque>
+#include <unordered_map>
+
+#include "../iot/IotPacket.h"
+#include "qcity/sim.h"
+
+namespace qcity {
+
+// See GatewayRouter.ned.
+class GatewayRouter : public omnetpp::cSimpleModule
+{
+  protected:
+    enum TimerKind { PROCESSED = 1, BACKHAUL_FREE };
+
+    // parameters
+    int queueLength = 100;
+    omnetpp::simtime_t processingTime;
+
+    // state
+    std::deque<IotPacket *> queue;
+    IotPacket *inService = nullptr;
+    std::unordered_map<int, int> deviceMac;  // device id -> its radio's MAC address
+    omnetpp::cMessage *serviceTimer = nullptr;
+
+    // statistics
+    omnetpp::simsignal_t queueLengthSignal = 0, dropSignal = 0, forwardedSignal = 0;
+
+    void initialize() override;
+    void handleMessage(omnetpp::cMessage *msg) override;
+    void startService();
+    void forward();
+
+  public:
+    ~GatewayRouter() override;
+};
+
+}  // namespace qcity

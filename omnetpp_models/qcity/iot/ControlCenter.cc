@@ -1,0 +1,69 @@
+#include "ControlCenter.h"
+
+namespace qcity {
+
+Define_Module(ControlCenter);
+
+void ControlCenter::initialize()
+{
+    pubackBytes = par("pubackBytes").intValue();
+    coapAckBytes = par("coapAckBytes").intValue();
+    transportBytes = par("transportBytes").intValue();
+    rxSignal = registerSignal("rxPk");
+    dupSignal = registerSignal("duplicatePk");
+    e2eSignal = registerSignal("endToEndDelay");
+    const char *parts[9] = {"latencyProcessing", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
+                            "latencyGatewayQueueing", "latencyGatewayProcessing", "latencyBackhaul", "latencyRetransmissionWait"};
+    for (int i = 0; i < 9; i++)
+        partSignals[i] = registerSignal(parts[i]);
+}
+
+void ControlCenter::handleMessage(omnetpp::cMessage *msg)
+{
+    auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+    int port = msg->getArrivalGate()->getIndex();
+    if (pkt->isAck()) {  // replies go the other way; one arriving here is a modelling error
+        delete pkt;
+        throw omnetpp::cRuntimeError("control centre received an acknowledgement");
+    }
+    bool fresh = received.insert({pkt->deviceId, pkt->seq}).second;
+    if (pkt->type == IotPacket::MQTT_PUBLISH || pkt->type == IotPacket::COAP_CON)
+        reply(pkt, port);  // a duplicate is answered too: its ACK may have been lost
+    if (!fresh) {
+        emit(dupSignal, 1L);
+        delete pkt;
+        return;
+    }
+    omnetpp::simtime_t now = omnetpp::simTime();
+    pkt->backhaul = now - pkt->getSendingTime();
+    omnetpp::simtime_t e2e = now - pkt->created;
+    omnetpp::simtime_t parts[9] = {pkt->processing, pkt->macQueueing, pkt->macAccess, pkt->transmission, pkt->propagation,
+                                   pkt->gwQueueing, pkt->gwProcessing, pkt->backhaul, omnetpp::SimTime()};
+    omnetpp::simtime_t accounted;
+    for (int i = 0; i < 8; i++)
+        accounted += parts[i];
+    parts[8] = e2e - accounted;  // the rest: time until the copy that arrived was (re)sent by the application
+    emit(rxSignal, pkt);
+    emit(e2eSignal, e2e);
+    for (int i = 0; i < 9; i++)
+        emit(partSignals[i], parts[i]);
+    delete pkt;
+}
+
+void ControlCenter::reply(IotPacket *reading, int port)
+{
+    auto *ack = new IotPacket(reading->type == IotPacket::COAP_CON ? "coapAck" : "puback");
+    ack->type = reading->type == IotPacket::COAP_CON ? IotPacket::COAP_ACK : IotPacket::MQTT_PUBACK;
+    ack->deviceId = reading->deviceId;
+    ack->seq = reading->seq;
+    ack->created = omnetpp::simTime();
+    ack->setByteLength((ack->type == IotPacket::COAP_ACK ? coapAckBytes : pubackBytes) + transportBytes);
+    omnetpp::cGate *out = gate("port$o", port);
+    omnetpp::cChannel *link = out->getTransmissionChannel();
+    if (link->isBusy())
+        sendDelayed(ack, link->getTransmissionFinishTime() - omnetpp::simTime(), out);
+    else
+        send(ack, out);
+}
+
+}  // namespace qcity

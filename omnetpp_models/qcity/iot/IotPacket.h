@@ -1,0 +1,38 @@
+#pragma once
+
+#include "qcity/sim.h"
+
+namespace qcity {
+
+// An application message of an IoT device (MQTT over a UDP-like transport, or CoAP), with
+// the timestamps the control centre needs to split its end-to-end latency into parts.
+class IotPacket : public omnetpp::cPacket
+{
+  public:
+    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK };
+
+    int type = MQTT_PUBLISH;
+    int deviceId = -1;    // the device that published (also the ACK's destination)
+    int64_t seq = 0;      // per-device message number (retransmissions keep it)
+    int attempt = 0;      // 0 for the first transmission by the application
+    int nextHopMac = -1;  // MAC address to send to; -1: the device's gateway
+    int lastHopMac = -1;  // MAC address it was received from (set by the receiving MAC)
+    omnetpp::simtime_t created;  // when the application created it
+    // latency parts, added along the uplink path
+    omnetpp::simtime_t processing;    // device CPU time for building the message
+    omnetpp::simtime_t macQueueing;   // waiting behind other frames in the MAC queue
+    omnetpp::simtime_t macAccess;     // backoffs, CCAs, failed attempts and ACK timeouts
+    omnetpp::simtime_t transmission;  // air time of the successful frame
+    omnetpp::simtime_t propagation;   // radio propagation delay
+    omnetpp::simtime_t gwQueueing;    // waiting in the gateway's queue
+    omnetpp::simtime_t gwProcessing;  // gateway processing
+    omnetpp::simtime_t backhaul;      // gateway to control centre
+    int macRetries = 0;
+
+    using cPacket::cPacket;
+    IotPacket *dup() const override { return new IotPacket(*this); }
+    const char *getClassName() const override { return "qcity::IotPacket"; }
+    bool isAck() const { return type == MQTT_PUBACK || type == COAP_ACK; }
+};
+
+}  // namespace qcity

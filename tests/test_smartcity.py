@@ -1,0 +1,122 @@
+"""The smart-city models: 802.15.4 MAC and radio, MQTT/CoAP application, gateway, control centre, energy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qcity import results
+from qcity.sim.ini import IniFile
+from qcity.sim.runner import execute_run
+
+SCEN = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    """The SmartCity network with an ini written by the test."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SCEN / "SmartCity.ned", tmp_path)
+
+    def make(body: str) -> Path:
+        ini = tmp_path / "omnetpp.ini"
+        ini.write_text("[General]\nnetwork = SmartCity\n**.vector-recording = false\n"
+                       "**.radioMedium.pathLossExponent = 2.7\n" + body)
+        return ini
+
+    return make
+
+
+def _scalars(r) -> dict:
+    df = results.get_scalars(results.read_result_files(str(r.sca_path)))
+    return {(row.module, row.name): row.value for row in df.itertuples()}
+
+
+def test_single_device_delivers_everything_and_latency_parts_add_up(city):
+    ini = city("sim-time-limit = 20s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 1\nSmartCity.areaSize = 50m\n"
+               "**.app.sendInterval = exponential(500ms)\n")
+    s = _scalars(execute_run(ini, "General", 0))
+    sent, rx = s[("SmartCity.device[0].app", "sentPk:count")], s[("SmartCity.controlCenter", "rxPk:count")]
+    assert sent > 20 and rx == sent - 0 or rx == sent - 1  # the last reading may still be in flight at the end
+    assert s[("SmartCity.device[0].app", "ackedPk:count")] >= rx - 1
+    cc = "SmartCity.controlCenter"
+    parts = ["Processing", "MacQueueing", "MacAccess", "Transmission", "Propagation", "GatewayQueueing",
+             "GatewayProcessing", "Backhaul", "RetransmissionWait"]
+    total = sum(s[(cc, f"latency{p}:mean")] for p in parts)
+    assert total == pytest.approx(s[(cc, "endToEndDelay:mean")], rel=1e-9)
+    assert s[(cc, "latencyRetransmissionWait:mean")] == pytest.approx(0, abs=1e-9)
+    # 72-byte MQTT PUBLISH + 11 MAC + 6 PHY bytes at 250 kbit/s
+    assert s[(cc, "latencyTransmission:mean")] == pytest.approx((72 + 11 + 6) * 8 / 250e3)
+    assert s[(cc, "latencyBackhaul:mean")] == pytest.approx(0.002 + 72 * 8 / 10e6)
+    assert s[(cc, "latencyProcessing:mean")] == pytest.approx(0.001)
+    assert 0 < s[(cc, "latencyMacAccess:mean")] < 0.01
+
+
+@pytest.mark.parametrize("app,bytes_per_message", [
+    ('**.app.protocol = "mqtt"\n**.app.qos = 1\n', 2 + 2 + 16 + 2 + 32 + 18),
+    ('**.app.protocol = "mqtt"\n**.app.qos = 0\n', 2 + 2 + 16 + 32 + 18),
+    ('**.app.protocol = "coap"\n**.app.confirmable = true\n', 4 + 2 + 2 + 16 + 1 + 32 + 18),
+])
+def test_message_sizes_follow_the_protocols(city, app, bytes_per_message):
+    ini = city("sim-time-limit = 5s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 1\nSmartCity.areaSize = 50m\n" + app)
+    s = _scalars(execute_run(ini, "General", 0))
+    app_mod = "SmartCity.device[0].app"
+    assert s[(app_mod, "sentBytes:sum")] == s[(app_mod, "sentPk:count")] * bytes_per_message
+
+
+def test_energy_accounting_and_node_death(city):
+    ini = city("sim-time-limit = 30s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 2\nSmartCity.areaSize = 50m\n"
+               "**.energy.capacity = 0.5J\n**.device[0].mac.listenAfterTx = 1000s\n"
+               "**.device[1].app.sendInterval = exponential(1s)\n")
+    s = _scalars(execute_run(ini, "General", 0))
+    # device 0 listens from its first reading (start time in [0, 1] s) on: 18.8 mA x 3 V = 56.4 mW,
+    # so 0.5 J lasts 8.87 s after that
+    death = s[("SmartCity.device[0].energy", "lifetime:last")]
+    assert 0.5 / 0.0564 < death < 0.5 / 0.0564 + 1.0
+    assert s[("SmartCity.device[0].energy", "residualEnergy:last")] == 0
+    assert s[("SmartCity.device[0].energy", "consumedEnergy:last")] == pytest.approx(0.5)
+    # device 1 sleeps between readings (one a second, listening 100 ms after each) and survives
+    dev1 = "SmartCity.device[1]"
+    assert s[(f"{dev1}.energy", "lifetime:count")] == 0
+    t = {m: s[(f"{dev1}.energy", f"radioTime{m}")] for m in ("Sleep", "Idle", "Rx", "Tx")}
+    assert sum(t.values()) == pytest.approx(30.0)
+    assert t["Sleep"] > 0.8 * 30
+    # energy = time in each radio mode x its power (CC2420 currents at 3 V) + MCU (1 ms active per reading)
+    radio = t["Sleep"] * 0.02e-3 * 3 + t["Idle"] * 0.426e-3 * 3 + t["Rx"] * 18.8e-3 * 3 + t["Tx"] * 17.4e-3 * 3
+    cpu = s[(f"{dev1}.app", "sentPk:count")] * 1e-3 * (14.4e-3 - 0.006e-3) + 30 * 0.006e-3
+    assert s[(f"{dev1}.energy", "consumedEnergy:last")] == pytest.approx(radio + cpu, rel=1e-3)
+
+
+def test_out_of_range_device_is_visible_in_its_link_margin(city):
+    ini = city("sim-time-limit = 5s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 1\nSmartCity.areaSize = 2000m\n"
+               "**.gateway[0].x = 0m\n**.gateway[0].y = 0m\n**.device[0].x = 1500m\n**.device[0].y = 1500m\n")
+    s = _scalars(execute_run(ini, "General", 0))
+    assert s[("SmartCity.device[0].mac", "gatewayLinkMargin")] < 0
+    assert s[("SmartCity.controlCenter", "rxPk:count")] == 0
+    assert s[("SmartCity.device[0].mac", "dropRetryLimit:count")] > 0
+
+
+def test_nodes_sweep_is_configured():
+    runs = IniFile(SCEN / "omnetpp.ini").runs("Nodes")
+    assert [r.iteration["numDevices"] for r in runs[::3]] == ["50", "100", "150", "200"]
+
+
+def test_default_scenario_runs_and_reads_back(tmp_path):
+    r = execute_run(SCEN / "omnetpp.ini", "SmartCity", 0, result_dir=str(tmp_path), sim_time_limit="3s")
+    s = _scalars(r)
+    assert s[("SmartCity.controlCenter", "rxPk:count")] > 0
+    assert len([k for k in s if k[1] == "consumedEnergy:last"]) == 100
+    assert r.events > 10_000
+
+
+@pytest.mark.parametrize("body,message", [
+    ('**.app.protocol = "zigbee"\n', r'protocol must be "mqtt" or "coap"'),
+    ("**.device[0].mac.channel = 5\n", "channel must be one of the 2.4 GHz channels"),
+    ("**.app.qos = 2\n", "MQTT qos must be 0 or 1"),
+])
+def test_bad_model_parameters(city, body, message):
+    ini = city("SmartCity.numGateways = 1\nSmartCity.numDevices = 1\n" + body)
+    with pytest.raises(RuntimeError, match=message):
+        execute_run(ini, "General", 0)
