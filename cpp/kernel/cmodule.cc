@@ -54,18 +54,26 @@ void cIListener::receiveSignal(cComponent *, simsignal_t signal, cObject *, cObj
     throw cRuntimeError("Listener cannot receive object values on signal %s", cComponent::getSignalName(signal));
 }
 
-void cComponent::subscribe(simsignal_t signal, cIListener *listener) { listeners_.push_back({signal, listener}); }
+void cComponent::subscribe(simsignal_t signal, cIListener *listener)
+{
+    listeners_.push_back({signal, listener});
+    sim_->listenerAdded(signal);
+}
 
 void cComponent::unsubscribe(simsignal_t signal, cIListener *listener)
 {
-    listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
-                                    [&](const Subscription &s) { return s.signal == signal && s.listener == listener; }),
-                     listeners_.end());
+    auto end = std::remove_if(listeners_.begin(), listeners_.end(),
+                              [&](const Subscription &s) { return s.signal == signal && s.listener == listener; });
+    for (auto it = end; it != listeners_.end(); ++it)
+        sim_->listenerRemoved(signal);
+    listeners_.erase(end, listeners_.end());
 }
 
 // Signals propagate up the module tree, so a compound module can record its submodules'.
 void cComponent::fire(cComponent *source, simsignal_t signal, double value, cObject *obj) const
 {
+    if (!sim_->mayHaveListeners(signal))
+        return;
     for (const cComponent *c = this; c; c = c->getParentModule())
         for (const Subscription &s : c->listeners_)
             if (s.signal == signal) {

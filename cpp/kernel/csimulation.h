@@ -49,6 +49,7 @@ class cSimulation
     std::vector<cGate *> gates_;                      // index = gate id
     std::vector<std::unique_ptr<StatisticRecorder>> recorders_;
     std::vector<cRNG> rngs_;
+    std::vector<int> listenerCounts_;  // per signal id: subscriptions anywhere in this simulation
     EventHeap fes_;
     ResultWriter results_;
     simtime_t now_;
@@ -85,6 +86,15 @@ class cSimulation
                       const std::string &title, const std::string &unit, const std::string &interpolation,
                       std::vector<SourceOp> ops = {}, const std::string &sourceText = "");
     ResultWriter &getResultWriter() { return results_; }
+    // Lets emit() return at once for a signal nobody listens to (OMNeT++'s mayHaveListeners).
+    bool mayHaveListeners(simsignal_t s) const { return s < (int)listenerCounts_.size() && listenerCounts_[s] > 0; }
+    void listenerAdded(simsignal_t s)
+    {
+        if (s >= (int)listenerCounts_.size())
+            listenerCounts_.resize(s + 1, 0);
+        listenerCounts_[s]++;
+    }
+    void listenerRemoved(simsignal_t s) { listenerCounts_.at(s)--; }
 
     // ---- queries ----
     cModule *getSystemModule() const { return modules_.size() > 1 ? modules_[1].get() : nullptr; }

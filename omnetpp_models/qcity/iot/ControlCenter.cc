@@ -26,7 +26,7 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         delete pkt;
         throw omnetpp::cRuntimeError("control centre received an acknowledgement");
     }
-    bool fresh = received.insert({pkt->deviceId, pkt->seq}).second;
+    bool fresh = firstTime(pkt->deviceId, pkt->seq);
     if (pkt->type == IotPacket::MQTT_PUBLISH || pkt->type == IotPacket::COAP_CON)
         reply(pkt, port);  // a duplicate is answered too: its ACK may have been lost
     if (!fresh) {
@@ -48,6 +48,17 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
     for (int i = 0; i < 9; i++)
         emit(partSignals[i], parts[i]);
     delete pkt;
+}
+
+bool ControlCenter::firstTime(int device, int64_t seq)
+{
+    std::set<int64_t> &seen = received[device];
+    if (!seen.empty() && seq <= *seen.rbegin() - kWindow)
+        return false;  // older than the window: certainly seen (or given up on) long ago
+    bool inserted = seen.insert(seq).second;
+    while (!seen.empty() && *seen.begin() <= *seen.rbegin() - kWindow)
+        seen.erase(seen.begin());
+    return inserted;
 }
 
 void ControlCenter::reply(IotPacket *reading, int port)

@@ -415,7 +415,10 @@ void CsmaMac::receptionEnd(Signal *s)
     }
     if (frame->dst == address)
         sendAck(frame);
-    bool duplicate = !seenFrames.insert({frame->src, frame->seq}).second;
+    // a retransmission whose ACK was lost repeats the sender's last sequence number
+    auto last = lastSeq.find(frame->src);
+    bool duplicate = last != lastSeq.end() && last->second == frame->seq;
+    lastSeq[frame->src] = frame->seq;
     auto *pkt = static_cast<IotPacket *>(frame->decapsulate());
     if (duplicate) {
         delete pkt;

@@ -2,7 +2,7 @@
 
 #include <deque>
 #include <list>
-#include <set>
+#include <unordered_map>
 
 #include "../energy/Battery.h"
 #include "MacFrame.h"
@@ -54,7 +54,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     bool listening = false;
     bool poweredOff = false;
     std::list<Signal> signals;
-    std::set<std::pair<int, int64_t>> seenFrames;  // (src, seq) already passed up, against duplicates
+    std::unordered_map<int, int64_t> lastSeq;  // per sender: the last sequence number passed up (802.15.4 DSN check)
     omnetpp::cMessage *backoffTimer = nullptr, *ccaTimer = nullptr, *txTimer = nullptr, *ackTimer = nullptr;
     omnetpp::cMessage *listenTimer = nullptr;
 
