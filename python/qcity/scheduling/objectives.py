@@ -1,0 +1,78 @@
+"""Objectives of a schedule (an assignment of each task to one machine), vectorised over populations.
+
+- makespan: the largest machine load;
+- load balance index LBI = mean load / makespan (1: perfectly balanced);
+- energy: sum over machines of active power x load + idle power x (makespan - load)
+  (machines stay on until the schedule ends);
+- fuzzy score (MF-MBO): each objective gets a linear membership in [0, 1] between an
+  ideal value (1) and a poor reference value (0) fixed per instance, and the score
+  is the weighted sum of memberships (higher is better); fitness = 1 - score.
+  Ideal: the LP lower bound on the makespan, LBI 1, and the energy of running every
+  task on its most efficient machine with no idle time; poor: the mean of random
+  assignments. Fixing the references per instance keeps the fitness comparable
+  across algorithms and runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .instance import Instance
+
+
+def loads(inst: Instance, assign: np.ndarray) -> np.ndarray:
+    """Machine loads for one assignment (tasks,) or a population (pop, tasks)."""
+    a = np.atleast_2d(assign)
+    pop, t = a.shape
+    m = inst.machines
+    times = inst.etc[np.arange(t), a]  # (pop, tasks)
+    idx = a + m * np.arange(pop)[:, None]
+    out = np.bincount(idx.ravel(), weights=times.ravel(), minlength=pop * m).reshape(pop, m)
+    return out[0] if np.ndim(assign) == 1 else out
+
+
+def evaluate(inst: Instance, assign: np.ndarray) -> dict[str, np.ndarray]:
+    """makespan, lbi and energy of one assignment or a population."""
+    ld = np.atleast_2d(loads(inst, assign))
+    ms = ld.max(axis=1)
+    lbi = ld.mean(axis=1) / ms
+    energy = (ld * inst.active_power).sum(axis=1) + ((ms[:, None] - ld) * inst.idle_power).sum(axis=1)
+    out = {"makespan": ms, "lbi": lbi, "energy": energy}
+    return {k: v[0] for k, v in out.items()} if np.ndim(assign) == 1 else out
+
+
+@dataclass(frozen=True)
+class FuzzyObjective:
+    """Weighted fuzzy score over makespan, load balance and energy (see the module docstring)."""
+
+    ideal: tuple[float, float, float]
+    poor: tuple[float, float, float]
+    weights: tuple[float, float, float] = (0.5, 0.2, 0.3)
+
+    @classmethod
+    def for_instance(cls, inst: Instance, weights=(0.5, 0.2, 0.3), samples: int = 256, seed: int = 0) -> "FuzzyObjective":
+        from .bounds import lp_lower_bound
+
+        if abs(sum(weights) - 1) > 1e-9 or min(weights) < 0:
+            raise ValueError(f"weights must be non-negative and sum to 1, got {weights}")
+        rng = np.random.default_rng(seed)
+        rand = evaluate(inst, rng.integers(0, inst.machines, size=(samples, inst.tasks)))
+        best_energy = float((inst.etc * inst.active_power).min(axis=1).sum())
+        ideal = (lp_lower_bound(inst), 1.0, best_energy)
+        poor = (float(rand["makespan"].mean()), float(rand["lbi"].mean()), float(rand["energy"].mean()))
+        return cls(ideal, poor, tuple(weights))
+
+    def memberships(self, values: dict[str, np.ndarray]) -> np.ndarray:
+        cols = []
+        for k, key in enumerate(("makespan", "lbi", "energy")):
+            lo, hi = self.ideal[k], self.poor[k]
+            mu = (values[key] - hi) / (lo - hi) if lo != hi else np.ones_like(values[key])
+            cols.append(np.clip(mu, 0.0, 1.0))
+        return np.stack(cols, axis=-1)
+
+    def fitness(self, inst: Instance, assign: np.ndarray) -> np.ndarray:
+        """1 - weighted membership: lower is better, 0 at the ideal point."""
+        mu = self.memberships(evaluate(inst, assign))
+        return 1.0 - mu @ np.asarray(self.weights)
