@@ -22,3 +22,11 @@ def plus_one(x):
 
 
 not_callable = 42
+
+
+def too_few_servers(args):
+    return [0] * (len(args["etc"]) - 1)
+
+
+def bad_server(args):
+    return [99] * len(args["etc"])

@@ -120,3 +120,26 @@ def test_bad_model_parameters(city, body, message):
     ini = city("SmartCity.numGateways = 1\nSmartCity.numDevices = 1\n" + body)
     with pytest.raises(RuntimeError, match=message):
         execute_run(ini, "General", 0)
+
+
+def test_edge_schedulers_share_the_same_tasks(tmp_path):
+    from qcity.sim.sweep import sweep
+
+    runs = sweep(SCEN / "omnetpp.ini", "Schedulers", runs=[0, 3, 15], result_dir=str(tmp_path), sim_time_limit="4s", jobs=1)
+    df = results.get_scalars(results.read_result_files(str(tmp_path)), include_itervars=True)
+    edge = df[df.module == "SmartCity.edge"].pivot_table(index="scheduler", columns="name", values="value")
+    assert set(edge.index) == {"min_min_hook", "max_min_hook", "mf_mbo"}
+    assert edge["roundTasks:sum"].nunique() == 1 and edge["roundTasks:sum"].iloc[0] > 0  # common random numbers
+    assert (edge["energy:last"] > 0).all()
+    assert all(not r.skipped for r in runs)
+
+
+@pytest.mark.parametrize("hook,message", [
+    ("hookfuncs:too_few_servers", "returned .* servers for .* tasks"),
+    ("hookfuncs:bad_server", r"assigned task 0 to server 99 \(valid: 0\.\.7\)"),
+])
+def test_broken_scheduler_hooks(city, hook, message):
+    ini = city(f'sim-time-limit = 5s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 5\nSmartCity.areaSize = 50m\n'
+               f'**.controlCenter.taskProbability = 1\n**.edge.schedulerHook = "{hook}"\n')
+    with pytest.raises(RuntimeError, match=message):
+        execute_run(ini, "General", 0)

@@ -9,6 +9,10 @@ void ControlCenter::initialize()
     pubackBytes = par("pubackBytes").intValue();
     coapAckBytes = par("coapAckBytes").intValue();
     transportBytes = par("transportBytes").intValue();
+    taskProbability = par("taskProbability").doubleValue();
+    if (taskProbability < 0 || taskProbability > 1)
+        throw omnetpp::cRuntimeError("taskProbability must be in [0, 1], got %g", taskProbability);
+    hasScheduler = gate("taskOut")->isConnected();
     rxSignal = registerSignal("rxPk");
     dupSignal = registerSignal("duplicatePk");
     e2eSignal = registerSignal("endToEndDelay");
@@ -44,6 +48,8 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         accounted += parts[i];
     parts[8] = e2e - accounted;  // the rest: time until the copy that arrived was (re)sent by the application
     emit(rxSignal, pkt);
+    if (hasScheduler && bernoulli(taskProbability))
+        send(new omnetpp::cMessage("task"), "taskOut");
     emit(e2eSignal, e2e);
     for (int i = 0; i < 9; i++)
         emit(partSignals[i], parts[i]);

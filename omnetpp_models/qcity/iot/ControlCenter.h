@@ -14,6 +14,8 @@ class ControlCenter : public omnetpp::cSimpleModule
   protected:
     // parameters
     int64_t pubackBytes = 4, coapAckBytes = 6, transportBytes = 18;
+    double taskProbability = 0.1;
+    bool hasScheduler = false;
 
     // state
     // per device: sequence numbers seen within the last kWindow, so memory stays flat in run length;
