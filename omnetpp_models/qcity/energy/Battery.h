@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "qcity/sim.h"
@@ -52,6 +53,15 @@ class Battery : public omnetpp::cSimpleModule
   public:
     ~Battery() override;
     void addListener(PowerListener *l) { listeners.push_back(l); }
+    // The battery at `path` relative to `module` ("" means mains power: nullptr); `listener` is told when it dies.
+    static Battery *find(omnetpp::cModule *module, const std::string &path, PowerListener *listener)
+    {
+        if (path.empty())
+            return nullptr;
+        auto *b = omnetpp::check_and_cast<Battery *>(module->getModuleByPath(path.c_str()));
+        b->addListener(listener);
+        return b;
+    }
     void setRadioMode(RadioMode mode);
     void cpuStart();
     void cpuStop();

@@ -39,11 +39,7 @@ void SensorApp::initialize()
     processingTime = par("processingTime").doubleValue();
     if (ackTimeout <= omnetpp::SimTime() || ackRandomFactor < 1 || maxRetransmit < 0 || processingTime < omnetpp::SimTime())
         throw omnetpp::cRuntimeError("need ackTimeout > 0, ackRandomFactor >= 1, maxRetransmit >= 0, processingTime >= 0");
-    std::string batteryPath = par("battery").stdstringValue();
-    if (!batteryPath.empty()) {
-        battery = omnetpp::check_and_cast<Battery *>(getModuleByPath(batteryPath.c_str()));
-        battery->addListener(this);
-    }
+    battery = Battery::find(this, par("battery").stdstringValue(), this);
     deviceId = getParentModule()->getIndex();
     sentSignal = registerSignal("sentPk");
     retransmitSignal = registerSignal("retransmission");

@@ -60,11 +60,7 @@ void CsmaMac::initialize(int stage)
             throw omnetpp::cRuntimeError("invalid MAC parameters: bitrate, queueLength >= 1, 0 <= macMinBE <= macMaxBE, "
                                          "macMaxCSMABackoffs >= 0, macMaxFrameRetries >= 0");
         medium = omnetpp::check_and_cast<RadioMedium *>(getSimulation()->getSystemModule()->getModuleByPath(par("radioMedium").stringValue()));
-        std::string batteryPath = par("battery").stdstringValue();
-        if (!batteryPath.empty()) {
-            battery = omnetpp::check_and_cast<Battery *>(getModuleByPath(batteryPath.c_str()));
-            battery->addListener(this);
-        }
+        battery = Battery::find(this, par("battery").stdstringValue(), this);
         noiseMw = dbmToMw(medium->getNoiseFloorDbm());
         int channel = par("channel").intValue();
         if (channel < 11 || channel > 26)
@@ -152,16 +148,8 @@ void CsmaMac::handleMessage(omnetpp::cMessage *msg)
     switch (msg->getKind()) {
         case BACKOFF_DONE: performCca(); break;
         case CCA_DONE:
-            if (channelBusy()) {
-                nb++;
-                be = std::min(be + 1, maxBE);
-                if (nb > maxBackoffs) {
-                    emit(dropChannelAccessSignal, current);
-                    frameDone(false);
-                }
-                else
-                    startBackoff();
-            }
+            if (channelBusy())
+                busyChannel();
             else {
                 state = TURNAROUND;
                 scheduleAt(omnetpp::simTime() + turnaround, txTimer);  // RX -> TX switch, then send
@@ -170,16 +158,8 @@ void CsmaMac::handleMessage(omnetpp::cMessage *msg)
         case TX_DONE:
             if (state != TURNAROUND)
                 transmissionDone();
-            else if (transmitting) {  // an ACK of ours took the channel meanwhile: count it as a busy CCA
-                nb++;
-                be = std::min(be + 1, maxBE);
-                if (nb > maxBackoffs) {
-                    emit(dropChannelAccessSignal, current);
-                    frameDone(false);
-                }
-                else
-                    startBackoff();
-            }
+            else if (transmitting)  // an ACK of ours took the channel meanwhile: count it as a busy CCA
+                busyChannel();
             else
                 startTransmission(current, false);
             break;
@@ -261,6 +241,19 @@ void CsmaMac::startBackoff()
     backoffCount++;
     int slots = intuniform(0, (1 << be) - 1);
     scheduleAt(omnetpp::simTime() + unitBackoff * slots, backoffTimer);
+}
+
+void CsmaMac::busyChannel()
+{
+    // 802.15.4 CSMA/CA: another backoff with a larger exponent, until macMaxCSMABackoffs
+    nb++;
+    be = std::min(be + 1, maxBE);
+    if (nb > maxBackoffs) {
+        emit(dropChannelAccessSignal, current);
+        frameDone(false);
+    }
+    else
+        startBackoff();
 }
 
 void CsmaMac::performCca()

@@ -70,6 +70,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     void startNextFrame();
     void startBackoff();
     void performCca();
+    void busyChannel();
     void startTransmission(MacFrame *frame, bool isAck);
     void transmissionDone();
     void frameDone(bool success);
