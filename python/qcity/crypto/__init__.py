@@ -1,0 +1,1 @@
+"""Hybrid security: QKD key pools, post-quantum fallback (ML-KEM), AES-GCM, adaptive switching."""
