@@ -30,3 +30,14 @@ def too_few_servers(args):
 
 def bad_server(args):
     return [99] * len(args["etc"])
+
+
+class Counter:
+    """A stateful hook: each module gets its own instance."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, args):
+        self.calls += 1
+        return float(self.calls)

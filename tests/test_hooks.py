@@ -78,3 +78,16 @@ def test_broken_hooks_are_simulation_errors(scenario, hook, message):
     """)
     with pytest.raises(SimulationError, match=message):
         execute_run(ini, "General", 0)
+
+
+def test_class_hooks_keep_state_per_module(scenario):
+    ini = scenario(HOOK_NED, """
+        [General]
+        network = Net
+        **.hook = "hookfuncs:Counter"
+        **.calls = 4
+    """)
+    r = execute_run(ini, "General", 0)
+    sums = results.get_scalars(results.read_result_files(str(r.sca_path)))
+    per_module = sums[sums["name"] == "hookResult:sum"]["value"]
+    assert list(per_module) == [1 + 2 + 3 + 4] * 2  # two modules, two separate counters

@@ -15,6 +15,7 @@ class KeyBlock : public omnetpp::cPacket
     std::vector<uint8_t> key;  // packed bits, most significant first
     int64_t keyBits = 0;       // valid bits in `key`
     int64_t blockNumber = 0;
+    double qber = 0;  // estimated QBER of the block that produced this key
 
     using cPacket::cPacket;
     KeyBlock *dup() const override { return new KeyBlock(*this); }

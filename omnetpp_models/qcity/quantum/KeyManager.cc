@@ -15,7 +15,11 @@ void KeyManager::initialize()
     capacityBits = par("capacity").intValue();
     if (capacityBits <= 0)
         throw omnetpp::cRuntimeError("capacity must be positive, got %lld b", (long long)capacityBits);
+    rateWindow = par("rateWindow").doubleValue();
+    if (rateWindow <= omnetpp::SimTime())
+        throw omnetpp::cRuntimeError("rateWindow must be positive");
     poolLevelSignal = registerSignal("poolLevel");
+    consumedSignal = registerSignal("consumedBits");
     droppedSignal = registerSignal("droppedBits");
     emit(poolLevelSignal, 0LL);
 }
@@ -23,14 +27,57 @@ void KeyManager::initialize()
 void KeyManager::handleMessage(omnetpp::cMessage *msg)
 {
     auto *block = omnetpp::check_and_cast<KeyBlock *>(msg);
+    lastQber = block->qber;
+    if (block->keyBits == 0) {  // the link measured but produced no key
+        delete block;
+        return;
+    }
     if (poolBits + block->keyBits > capacityBits) {
         emit(droppedSignal, (long long)block->keyBits);
         delete block;
         return;
     }
     poolBits += block->keyBits;
+    recent.push_back({omnetpp::simTime(), block->keyBits});
     blocks.push_back(block);
     emit(poolLevelSignal, (long long)poolBits);
+}
+
+double KeyManager::getKeyRate() const
+{
+    omnetpp::simtime_t from = omnetpp::simTime() - rateWindow;
+    int64_t bits = 0;
+    for (const auto &[t, b] : recent)
+        if (t >= from)
+            bits += b;
+    return bits / rateWindow.dbl();
+}
+
+bool KeyManager::consume(int64_t bits)
+{
+    Enter_Method_Silent();
+    if (bits < 0)
+        throw omnetpp::cRuntimeError("cannot consume a negative amount of key");
+    while (!recent.empty() && recent.front().first < omnetpp::simTime() - rateWindow)
+        recent.pop_front();
+    if (bits > poolBits)
+        return false;
+    int64_t left = bits;
+    while (left > 0) {  // key is used front to back; a used bit is never handed out again
+        KeyBlock *b = blocks.front();
+        int64_t here = std::min(left, b->keyBits - frontUsed);
+        frontUsed += here;
+        left -= here;
+        if (frontUsed == b->keyBits) {
+            delete b;
+            blocks.pop_front();
+            frontUsed = 0;
+        }
+    }
+    poolBits -= bits;
+    emit(consumedSignal, (long long)bits);
+    emit(poolLevelSignal, (long long)poolBits);
+    return true;
 }
 
 }  // namespace qcity

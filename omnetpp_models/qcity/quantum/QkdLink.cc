@@ -49,8 +49,8 @@ void QkdLink::initialize()
         {"misalignment", probability(this, "misalignment")},
         {"noise", probability(this, "noise")},
         {"afterpulsing", probability(this, "afterpulsing")},
-        {"intercept_resend", probability(this, "interceptResend")},
-        {"pns_attack", par("pnsAttack").boolValue()},
+        {"intercept_resend", 0.0},  // set per block from the attack window
+        {"pns_attack", false},
         {"mu", par("mu").doubleValue()},
         {"nu", par("nu").doubleValue()},
         {"p_signal", probability(this, "pSignal")},
@@ -63,6 +63,10 @@ void QkdLink::initialize()
         {"block_interval", blockInterval.dbl()},
         {"link_profile", par("linkProfile").stdstringValue()},
     });
+    interceptResend = probability(this, "interceptResend");
+    pnsAttack = par("pnsAttack").boolValue();
+    attackStart = par("attackStart").doubleValue();
+    attackEnd = par("attackEnd").doubleValue();
     keyRateHook.resolve(par("keyRateHook").stdstringValue());
 
     qberSignal = registerSignal("qber");
@@ -96,6 +100,10 @@ void QkdLink::runBlock()
     uint64_t seed = (static_cast<uint64_t>(getRNG(0)->intRand()) << 32) | getRNG(0)->intRand();
     Value args = linkArgs;
     args.set("seed", static_cast<long long>(seed >> 1));
+    omnetpp::simtime_t now = omnetpp::simTime();
+    bool attacked = now >= attackStart && (attackEnd < omnetpp::SimTime() || now < attackEnd);
+    args.set("intercept_resend", attacked ? interceptResend : 0.0);
+    args.set("pns_attack", attacked && pnsAttack);
     Value r = keyRateHook(args);
 
     double qber = r["qber"].asDouble();
@@ -118,16 +126,18 @@ void QkdLink::runBlock()
     bool delivered = !aborted && secret > 0 && sessionScore >= psiSecure;
     if (maxBits > 0)
         emit(utilisationSignal, delivered ? secret / maxBits : 0.0);
-    if (aborted || secret == 0) {
+    if (aborted || secret == 0 || sessionScore < psiSecure) {
+        if (!aborted && secret > 0) {
+            EV << "block " << blockNumber << ": session score " << sessionScore << " below " << psiSecure << ", key discarded\n";
+            emit(discardedSignal, (long long)secret);
+        }
         emit(secretSignal, 0LL);
         emit(keyRateSignal, 0.0);
-        return;
-    }
-    if (sessionScore < psiSecure) {
-        EV << "block " << blockNumber << ": session score " << sessionScore << " below " << psiSecure << ", key discarded\n";
-        emit(discardedSignal, (long long)secret);
-        emit(secretSignal, 0LL);
-        emit(keyRateSignal, 0.0);
+        // an empty block still tells the key store what the link measured (its QBER health check needs it)
+        auto *status = new KeyBlock("noKey");
+        status->blockNumber = blockNumber;
+        status->qber = qber;
+        send(status, "keyOut");
         return;
     }
     emit(secretSignal, (long long)secret);
@@ -139,6 +149,7 @@ void QkdLink::runBlock()
         block->key.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     block->keyBits = secret;
     block->blockNumber = blockNumber;
+    block->qber = qber;
     send(block, "keyOut");
 }
 

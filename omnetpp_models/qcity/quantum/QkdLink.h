@@ -15,6 +15,9 @@ class QkdLink : public omnetpp::cSimpleModule
     omnetpp::simtime_t blockInterval;
     int64_t pulsesPerBlock = 0;
     qcity::Value linkArgs;  // channel and protocol parameters, passed to the hook with every block
+    double interceptResend = 0;
+    bool pnsAttack = false;
+    omnetpp::simtime_t attackStart, attackEnd;  // attackEnd < 0: no end
     double qberRef = 0.01;
     double lambda = 1;
     double psiSecure = 0;

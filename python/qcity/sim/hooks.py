@@ -1,5 +1,8 @@
 """Hook registry: turns "package.module:function" into a callable, once per module instance.
 
+A hook may also name a class: each module then gets its own instance of it (a
+stateful hook, e.g. a mode switch with hysteresis) and calls it like a function.
+
 C++ modules name their hooks in NED/ini parameters; the kernel's hook bridge calls
 `resolve()` during initialize() and keeps the callable for the rest of the run.
 """
@@ -28,6 +31,13 @@ def resolve(spec: str) -> Callable[..., Any]:
             obj = getattr(obj, part)
         except AttributeError:
             raise HookError(f"hook {spec!r}: module {module_name!r} has no attribute {attr_path!r}") from None
+    if isinstance(obj, type):
+        # a class is a stateful hook: each module that names it gets its own instance,
+        # called at every decision epoch (state lives as long as the module, not longer)
+        try:
+            obj = obj()
+        except Exception as e:
+            raise HookError(f"hook {spec!r}: creating the hook object failed: {e}") from e
     if not callable(obj):
         raise HookError(f"hook {spec!r} is a {type(obj).__name__}, not a callable")
     return obj

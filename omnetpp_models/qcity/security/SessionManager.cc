@@ -1,0 +1,74 @@
+#include "SessionManager.h"
+
+namespace qcity {
+
+Define_Module(SessionManager);
+
+SessionManager::~SessionManager() { cancelAndDelete(sessionTimer); }
+
+void SessionManager::initialize()
+{
+    keys = omnetpp::check_and_cast<KeyManager *>(getModuleByPath(par("keyManager").stringValue()));
+    sessionInterval = par("sessionInterval").doubleValue();
+    sessionKeyBits = par("sessionKeyBits").intValue();
+    if (sessionInterval <= omnetpp::SimTime() || sessionKeyBits <= 0)
+        throw omnetpp::cRuntimeError("sessionInterval and sessionKeyBits must be positive");
+    std::string mode = par("mode").stdstringValue();
+    if (mode != "qkd" && mode != "pqc" && mode != "hybrid" && mode != "adaptive")
+        throw omnetpp::cRuntimeError("mode must be qkd, pqc, hybrid or adaptive, got \"%s\"", mode.c_str());
+    settings = Value::dict({
+        {"mode", mode}, {"trust", par("trust").doubleValue()}, {"qber_ref", par("qberRef").doubleValue()},
+        {"epsilon_min", par("epsilonMin").doubleValue()}, {"hysteresis", par("hysteresis").doubleValue()},
+        {"smoothing", par("smoothing").doubleValue()}, {"qber_limit", par("qberLimit").doubleValue()},
+        {"hybrid", par("hybridWhenQuantum").boolValue()},
+        {"demand_bps", sessionKeyBits / sessionInterval.dbl()},
+    });
+    securityHook.resolve(par("securityHook").stdstringValue());
+    modeSignal = registerSignal("sessionMode");
+    switchSignal = registerSignal("modeSwitch");
+    kIotSignal = registerSignal("kIot");
+    fallbackSignal = registerSignal("poolFallback");
+    handshakeSignal = registerSignal("handshakeBytes");
+    sessionTimer = new omnetpp::cMessage("session", SESSION);
+    scheduleAt(omnetpp::simTime() + sessionInterval, sessionTimer);
+}
+
+void SessionManager::handleMessage(omnetpp::cMessage *msg)
+{
+    switch (msg->getKind()) {
+        case SESSION:
+            openSession();
+            scheduleAt(omnetpp::simTime() + sessionInterval, sessionTimer);
+            break;
+        default:
+            throw omnetpp::cRuntimeError("Unexpected message kind %d", msg->getKind());
+    }
+}
+
+void SessionManager::openSession()
+{
+    Value args = settings;
+    args.set("time", omnetpp::simTime().dbl());
+    args.set("qber", keys->getLastQber());
+    args.set("key_rate_bps", keys->getKeyRate());
+    args.set("pool_ok", keys->getPoolBits() >= sessionKeyBits);
+    Value r = securityHook(args);
+    const std::string &m = r["mode"].asString();
+    int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
+    if (mode < 0)
+        throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
+    if (mode != PQC && !keys->consume(sessionKeyBits)) {
+        emit(fallbackSignal, 1L);
+        mode = PQC;
+    }
+    if (lastMode >= 0 && mode != lastMode) {
+        emit(switchSignal, (long)mode);
+        EV << "session mode " << lastMode << " -> " << mode << ": " << r["cause"].asString() << "\n";
+    }
+    lastMode = mode;
+    emit(modeSignal, (long)mode);
+    emit(kIotSignal, r["k_iot"].asDouble());
+    emit(handshakeSignal, (long)r["kem_bytes"].asInt());
+}
+
+}  // namespace qcity
