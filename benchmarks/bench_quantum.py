@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import time
 
@@ -28,7 +27,11 @@ def tno_cascade(alice: np.ndarray, bob: np.ndarray, qber: float, winnow: bool = 
     a, b = Message(alice.tolist()), Message(bob.tolist())
     if winnow:
         from tno.quantum.communication.qkd_key_rate.classical.winnow import (
-            Schedule, WinnowCorrector, WinnowReceiver, WinnowSender)
+            Schedule,
+            WinnowCorrector,
+            WinnowReceiver,
+            WinnowSender,
+        )
 
         schedule = Schedule.schedule_from_error_rate(error_rate=qber)
         perms = Permutations.random_permutation(number_of_passes=sum(schedule.schedule), message_size=len(alice),
@@ -37,7 +40,10 @@ def tno_cascade(alice: np.ndarray, bob: np.ndarray, qber: float, winnow: bool = 
                                bob=WinnowReceiver(message=b, permutations=perms, schedule=schedule))
     else:
         from tno.quantum.communication.qkd_key_rate.classical.cascade import (
-            CascadeCorrector, CascadeReceiver, CascadeSender)
+            CascadeCorrector,
+            CascadeReceiver,
+            CascadeSender,
+        )
 
         passes = 8
         strategy = ParityStrategy(error_rate=qber, sampling_fraction=0.34, number_of_passes=passes)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import RING_INI
+
 from qcity import results
 from qcity.cli import main
 from qcity.sim.sweep import sweep
-
-from conftest import RING_INI
 
 
 def test_query_numruns_and_runs(capsys):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import RING_INI
 
 from qcity import results
 from qcity.errors import ResultFileError
 from qcity.results.filter import FilterSyntaxError
 from qcity.sim.runner import execute_run
-
-from conftest import RING_INI
 
 
 def test_real_v2_scalars_and_statistics(shared_data):

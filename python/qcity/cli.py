@@ -7,7 +7,6 @@ import os
 import re
 import sys
 
-
 from .errors import QcityError
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from .bb84 import BlockResult, DecoySettings, run_block
 from .bbm92 import Bbm92Settings, run_bbm92_block
 from .channel import Attack, Channel
-from .linkprofile import LinkProfile, load_link_profile
 from .keyrate import LinkParameters, bbm92_rate, decoy_rate_infinite, optimal_mu
+from .linkprofile import LinkProfile, load_link_profile
 from .qesif import quantum_entropy
 
 

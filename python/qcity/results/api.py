@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 import os
 from math import inf
-
 from typing import Iterable
 
 import numpy as np

@@ -21,7 +21,6 @@ from .bounds import cpsat_makespan
 from .instance import Instance
 from .objectives import FuzzyObjective, evaluate
 
-
 __all__ = ["ABLATIONS", "METAHEURISTICS", "Comparison", "compare"]
 
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from ..errors import NedError
 from .. import units
+from ..errors import NedError
 
 # ---- tokens -----------------------------------------------------------------------
 

@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import IniError, NedError
 from .. import units
+from ..errors import IniError, NedError
 from ..patterns import compile_pattern
 from .ini import Entry, RunConfig
 from .ned import ConnectionDecl, GateRef, NedType, NedTypes, ParamDecl, SubmoduleDecl, statistic_decls
-from .nedexpr import EvalContext, ExprError, Node, Quantity, RunTime, evaluate, node_text, parse_expression_text
+from .nedexpr import (
+    EvalContext,
+    ExprError,
+    Node,
+    Quantity,
+    RunTime,
+    evaluate,
+    node_text,
+    parse_expression_text,
+)
 
 KNOWN_RECORDERS = ("count", "sum", "mean", "min", "max", "last", "vector", "histogram", "timeavg", "stats")
 RESULT_FILTERS = ("count", "sum", "mean", "min", "max", "timeavg", "sumPerDuration", "packetBytes", "packetBits")
@@ -137,7 +146,7 @@ class NetworkBuilder:
                     raise NedError(f"{t.qualified_name} has no parameter '{p.name}'", parent.type.file if parent else t.file, p.line)
         for pname in m.decls:
             self._param(m, pname)
-        for pname, decl in m.decls.items():
+        for decl in m.decls.values():
             self._add_param_to_kernel(m, decl)
         self._setup_gates(m, chain)
         self._setup_rngs(m)

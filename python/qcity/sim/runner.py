@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import IniError, QcityError
 from .. import units
+from ..errors import IniError, QcityError
 from .engine import load_core
 from .ini import Entry, IniFile, RunConfig
 from .ned import NedTypes
