@@ -39,3 +39,14 @@ def test_fixed_modes(tmp_path, config, expected_mode, kem_per_session):
     assert np.all(mode == expected_mode)
     assert s["handshakeBytes:sum"] == kem_per_session * len(mode)
     assert s["modeSwitches:count"] == 0
+
+
+def test_qids_flags_the_eavesdropped_link_and_keys_are_discarded(tmp_path):
+    r = execute_run(INI, "Adaptive", 0, result_dir=str(tmp_path / "ids"))
+    df = results.read_result_files([str(r.sca_path), str(r.vec_path)])
+    vectors = results.get_vectors(df)
+    alerts = vectors[vectors["name"] == "qidsAlerts:vector"].iloc[0]["vecvalue"]
+    assert alerts.min() <= 21.0  # within a window of the attack's start at 20 s
+    assert np.all((alerts > 20) & (alerts <= 41))  # no false alarm on the clean link before or after
+    s = results.get_scalars(df).set_index(["module", "name"])["value"]
+    assert s[("HybridLink.keys", "discardedBits:sum")] > 0  # the security layer reacted

@@ -20,6 +20,7 @@ void KeyManager::initialize()
         throw omnetpp::cRuntimeError("rateWindow must be positive");
     poolLevelSignal = registerSignal("poolLevel");
     consumedSignal = registerSignal("consumedBits");
+    discardedSignal = registerSignal("discardedBits");
     droppedSignal = registerSignal("droppedBits");
     emit(poolLevelSignal, 0LL);
 }
@@ -28,6 +29,9 @@ void KeyManager::handleMessage(omnetpp::cMessage *msg)
 {
     auto *block = omnetpp::check_and_cast<KeyBlock *>(msg);
     lastQber = block->qber;
+    history.push_back({omnetpp::simTime(), block->qber, block->keyBits});
+    while (!history.empty() && history.front().time < omnetpp::simTime() - 60)
+        history.pop_front();
     if (block->keyBits == 0) {  // the link measured but produced no key
         delete block;
         return;
@@ -51,6 +55,36 @@ double KeyManager::getKeyRate() const
         if (t >= from)
             bits += b;
     return bits / rateWindow.dbl();
+}
+
+KeyManager::WindowStats KeyManager::windowStats(omnetpp::simtime_t window) const
+{
+    WindowStats s;
+    omnetpp::simtime_t from = omnetpp::simTime() - window;
+    double sum = 0;
+    for (const BlockRecord &b : history)
+        if (b.time > from) {
+            s.attempted++;
+            s.dropped += b.bits == 0;
+            sum += b.qber;
+        }
+    s.meanQber = s.attempted ? sum / s.attempted : lastQber;
+    return s;
+}
+
+int64_t KeyManager::discardAll()
+{
+    Enter_Method_Silent();
+    int64_t bits = poolBits;
+    for (KeyBlock *b : blocks)
+        delete b;
+    blocks.clear();
+    frontUsed = 0;
+    poolBits = 0;
+    if (bits > 0)
+        emit(discardedSignal, (long long)bits);
+    emit(poolLevelSignal, 0LL);
+    return bits;
 }
 
 bool KeyManager::consume(int64_t bits)

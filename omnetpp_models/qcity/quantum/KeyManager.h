@@ -20,10 +20,17 @@ class KeyManager : public omnetpp::cSimpleModule
     int64_t frontUsed = 0;  // bits of blocks.front() already handed out
     double lastQber = 0;
     std::deque<std::pair<omnetpp::simtime_t, int64_t>> recent;  // (arrival, bits) within rateWindow
+    struct BlockRecord
+    {
+        omnetpp::simtime_t time;
+        double qber;
+        int64_t bits;
+    };
+    std::deque<BlockRecord> history;  // every block report (with or without key) of the last minute
     omnetpp::simtime_t rateWindow;
 
     // statistics
-    omnetpp::simsignal_t poolLevelSignal = 0, droppedSignal = 0, consumedSignal = 0;
+    omnetpp::simsignal_t poolLevelSignal = 0, droppedSignal = 0, consumedSignal = 0, discardedSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
@@ -36,6 +43,15 @@ class KeyManager : public omnetpp::cSimpleModule
     // Takes `bits` of key (whole blocks' worth, oldest first), never handing a bit out twice;
     // false (and nothing taken) if the pool holds fewer.
     bool consume(int64_t bits);
+    struct WindowStats
+    {
+        double meanQber = 0;
+        int attempted = 0;  // blocks the link finished in the window
+        int dropped = 0;    // of those, blocks that delivered no key
+    };
+    WindowStats windowStats(omnetpp::simtime_t window) const;
+    // Throws away every key held (an intrusion alert): returns the bits discarded.
+    int64_t discardAll();
 };
 
 }  // namespace qcity

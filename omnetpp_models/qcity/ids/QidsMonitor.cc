@@ -1,0 +1,61 @@
+#include "QidsMonitor.h"
+
+#include <sstream>
+
+namespace qcity {
+
+Define_Module(QidsMonitor);
+
+QidsMonitor::~QidsMonitor() { cancelAndDelete(windowTimer); }
+
+void QidsMonitor::initialize()
+{
+    keys = omnetpp::check_and_cast<KeyManager *>(getModuleByPath(par("keyManager").stringValue()));
+    window = par("window").doubleValue();
+    if (window <= omnetpp::SimTime())
+        throw omnetpp::cRuntimeError("window must be positive");
+    Value weights = Value::list();
+    std::istringstream in(par("weights").stdstringValue());
+    double w;
+    while (in >> w)
+        weights.append(w);
+    if (weights.size() != 3)
+        throw omnetpp::cRuntimeError("weights must list three numbers (w1 w2 w3), got \"%s\"", par("weights").stringValue());
+    settings = Value::dict({
+        {"qber_ref", par("qberRef").doubleValue()}, {"weights", weights}, {"eta", par("eta").doubleValue()},
+        {"alpha", par("alpha").doubleValue()}, {"baseline_qber_mean", par("baselineQberMean").doubleValue()},
+        {"baseline_qber_std", par("baselineQberStd").doubleValue()},
+    });
+    discardOnAlert = par("discardOnAlert").boolValue();
+    qidsHook.resolve(par("qidsHook").stdstringValue());
+    scoreSignal = registerSignal("qidsScore");
+    thresholdSignal = registerSignal("qidsThreshold");
+    alertSignal = registerSignal("qidsAlert");
+    windowTimer = new omnetpp::cMessage("window", WINDOW);
+    scheduleAt(omnetpp::simTime() + window, windowTimer);
+}
+
+void QidsMonitor::handleMessage(omnetpp::cMessage *msg)
+{
+    if (msg->getKind() != WINDOW)
+        throw omnetpp::cRuntimeError("Unexpected message kind %d", msg->getKind());
+    KeyManager::WindowStats s = keys->windowStats(window);
+    if (s.attempted > 0) {  // no block finished in this window: nothing new to judge
+        Value args = settings;
+        args.set("time", omnetpp::simTime().dbl());
+        args.set("qber", s.meanQber);
+        args.set("keys_dropped", s.dropped);
+        args.set("keys_attempted", s.attempted);
+        Value r = qidsHook(args);
+        emit(scoreSignal, r["score"].asDouble());
+        emit(thresholdSignal, r["threshold"].asDouble());
+        if (r["alert"].asBool()) {
+            emit(alertSignal, omnetpp::simTime());
+            if (discardOnAlert)
+                keys->discardAll();
+        }
+    }
+    scheduleAt(omnetpp::simTime() + window, windowTimer);
+}
+
+}  // namespace qcity
