@@ -57,10 +57,10 @@ void SessionManager::openSession()
     int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
     if (mode < 0)
         throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
-    if (mode != PQC && !keys->consume(sessionKeyBits)) {
+    if (r.has("fallback") && r["fallback"].asBool())
         emit(fallbackSignal, 1L);
-        mode = PQC;
-    }
+    else if (mode != PQC && !keys->consume(sessionKeyBits))
+        throw omnetpp::cRuntimeError("security hook chose %s although the key pool is short", m.c_str());
     if (lastMode >= 0 && mode != lastMode) {
         emit(switchSignal, (long)mode);
         EV << "session mode " << lastMode << " -> " << mode << ": " << r["cause"].asString() << "\n";

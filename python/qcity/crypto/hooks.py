@@ -41,10 +41,13 @@ class SecuritySession:
                 cause = self.switch.events[-1].cause
         elif mode not in ("qkd", "pqc", "hybrid"):
             raise ValueError(f"mode must be qkd, pqc, hybrid or adaptive, got {mode!r}")
+        fallback = mode in ("qkd", "hybrid") and not bool(args["pool_ok"])
+        if fallback:  # not enough QKD key for this session: a post-quantum one instead
+            mode, cause = "pqc", "key pool too low for a session key"
         kem_bytes = 0
         if mode in ("pqc", "hybrid"):
             secret, ciphertext = self.peer.public_key().encapsulate()
             if self.peer.decapsulate(ciphertext) != secret:
                 raise RuntimeError("ML-KEM decapsulation disagrees with encapsulation")
             kem_bytes = len(ciphertext)
-        return {"mode": mode, "k_iot": k_iot, "cause": cause, "kem_bytes": kem_bytes}
+        return {"mode": mode, "k_iot": k_iot, "cause": cause, "kem_bytes": kem_bytes, "fallback": fallback}
