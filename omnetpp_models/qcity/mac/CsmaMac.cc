@@ -14,8 +14,7 @@ static double dbmToMw(double dbm) { return std::pow(10.0, dbm / 10.0); }
 double oqpskBitErrorRate(double sinr)
 {
     // BER = 8/15 * 1/16 * sum_{k=2}^{16} (-1)^k C(16,k) exp(20 SINR (1/k - 1))
-    double sum = 0, binom = 1;  // C(16, k), built up from C(16, 1)
-    binom = 16;
+    double sum = 0, binom = 16;  // C(16, k), built up from C(16, 1) = 16
     for (int k = 2; k <= 16; k++) {
         binom = binom * (16 - k + 1) / k;
         sum += ((k % 2) ? -1.0 : 1.0) * binom * std::exp(20.0 * sinr * (1.0 / k - 1.0));

@@ -17,8 +17,6 @@ from pathlib import Path
 from ..errors import NedError
 from .nedexpr import Node, Token, TokenStream, parse_expression, tokenize
 
-PARAM_TYPES = ("bool", "int", "double", "string", "volatile")
-
 
 @dataclass
 class Property:
@@ -612,10 +610,6 @@ def statistic_decls(types: NedTypes, t: NedType) -> list[Property]:
             if p.name == "statistic" and p.index:
                 by_name[p.index] = p
     return list(by_name.values())
-
-
-def location(t: NedType | None, line: int | None) -> tuple[str | None, int | None]:
-    return (t.file if t else None, line)
 
 
 __all__ = ["NedTypes", "NedType", "ParamDecl", "GateDecl", "SubmoduleDecl", "ConnectionDecl", "GateRef", "Property",

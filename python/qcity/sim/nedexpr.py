@@ -460,8 +460,9 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
             unit = base_args[0].unit if name in ("min", "max", "floor", "ceil", "fabs") else None
             return Quantity(RunTime(("call", name, *[_tree(a) for a in base_args])), unit)
         raise ExprError(f"{name}() cannot take a random argument")
-    for a in args:
-        _check_numeric(a, name) if name not in ("string", "int", "double", "bool") else None
+    if name not in ("string", "int", "double", "bool"):  # the conversions accept any value
+        for a in args:
+            _check_numeric(a, name)
     if name in ("min", "max"):
         if len(args) != 2:
             raise ExprError(f"{name}() takes 2 arguments")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import units
 from ..errors import IniError, NedError
@@ -641,11 +641,3 @@ class NetworkBuilder:
         an entry shadowed by a more specific one still matches, so it is not reported."""
         keyed = [e for e in self.run.entries if "." in e.key or e.key.startswith("**")]
         return [e for e in keyed if not any(compile_pattern(e.key).match(p) for p in self.looked_up)]
-
-
-def walk(m: _Module, fn: Callable[[_Module], None]) -> None:
-    fn(m)
-    for subs in m.submodules.values():
-        for s in subs:
-            walk(s, fn)
-
