@@ -1,5 +1,7 @@
 #include "KeyManager.h"
 
+#include <algorithm>
+
 namespace qcity {
 
 Define_Module(KeyManager);
@@ -29,9 +31,10 @@ void KeyManager::handleMessage(omnetpp::cMessage *msg)
 {
     auto *block = omnetpp::check_and_cast<KeyBlock *>(msg);
     lastQber = block->qber;
-    history.push_back({omnetpp::simTime(), block->qber, block->keyBits});
-    while (!history.empty() && history.front().time < omnetpp::simTime() - 60)
+    omnetpp::simtime_t horizon = omnetpp::simTime() - std::max(omnetpp::simtime_t(60), rateWindow);
+    while (!history.empty() && history.front().time < horizon)
         history.pop_front();
+    history.push_back({omnetpp::simTime(), block->qber, block->keyBits, 0});
     if (block->keyBits == 0) {  // the link measured but produced no key
         delete block;
         return;
@@ -42,7 +45,7 @@ void KeyManager::handleMessage(omnetpp::cMessage *msg)
         return;
     }
     poolBits += block->keyBits;
-    recent.push_back({omnetpp::simTime(), block->keyBits});
+    history.back().stored = block->keyBits;
     blocks.push_back(block);
     emit(poolLevelSignal, (long long)poolBits);
 }
@@ -51,9 +54,9 @@ double KeyManager::getKeyRate() const
 {
     omnetpp::simtime_t from = omnetpp::simTime() - rateWindow;
     int64_t bits = 0;
-    for (const auto &[t, b] : recent)
-        if (t >= from)
-            bits += b;
+    for (const BlockRecord &b : history)
+        if (b.time >= from)
+            bits += b.stored;
     return bits / rateWindow.dbl();
 }
 
@@ -92,8 +95,6 @@ bool KeyManager::consume(int64_t bits)
     Enter_Method_Silent();
     if (bits < 0)
         throw omnetpp::cRuntimeError("cannot consume a negative amount of key");
-    while (!recent.empty() && recent.front().first < omnetpp::simTime() - rateWindow)
-        recent.pop_front();
     if (bits > poolBits)
         return false;
     int64_t left = bits;

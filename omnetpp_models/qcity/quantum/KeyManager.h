@@ -19,14 +19,15 @@ class KeyManager : public omnetpp::cSimpleModule
     int64_t poolBits = 0;
     int64_t frontUsed = 0;  // bits of blocks.front() already handed out
     double lastQber = 0;
-    std::deque<std::pair<omnetpp::simtime_t, int64_t>> recent;  // (arrival, bits) within rateWindow
     struct BlockRecord
     {
         omnetpp::simtime_t time;
         double qber;
-        int64_t bits;
+        int64_t bits;    // key the block delivered (0: aborted or discarded at the link)
+        int64_t stored;  // of it, what entered the pool
     };
-    std::deque<BlockRecord> history;  // every block report (with or without key) of the last minute
+    // every block report of the last max(60 s, rateWindow): the key rate and the monitors' window statistics
+    std::deque<BlockRecord> history;
     omnetpp::simtime_t rateWindow;
 
     // statistics
