@@ -10,6 +10,7 @@
 #include "cpar.h"
 #include "crng.h"
 #include "csimulation.h"
+#include "ctokenizer.h"
 #include "errors.h"
 #include "simtime.h"
 

@@ -1,6 +1,5 @@
 #include "QidsMonitor.h"
 
-#include <sstream>
 
 namespace qcity {
 
@@ -14,11 +13,7 @@ void QidsMonitor::initialize()
     window = par("window").doubleValue();
     if (window <= omnetpp::SimTime())
         throw omnetpp::cRuntimeError("window must be positive");
-    Value weights = Value::list();
-    std::istringstream in(par("weights").stdstringValue());
-    double w;
-    while (in >> w)
-        weights.append(w);
+    Value weights(omnetpp::cStringTokenizer(par("weights").stringValue()).asDoubleVector());
     if (weights.size() != 3)
         throw omnetpp::cRuntimeError("weights must list three numbers (w1 w2 w3), got \"%s\"", par("weights").stringValue());
     settings = Value::dict({

@@ -1,7 +1,6 @@
 #include "EdgeScheduler.h"
 
 #include <algorithm>
-#include <sstream>
 
 namespace qcity {
 
@@ -16,13 +15,10 @@ void EdgeScheduler::initialize()
     int n = par("numServers").intValue();
     if (roundInterval <= omnetpp::SimTime() || evaluations < 1 || n < 1)
         throw omnetpp::cRuntimeError("need roundInterval > 0, evaluations >= 1 and numServers >= 1");
-    std::istringstream in(par("serverSpeeds").stdstringValue());
-    double s;
-    while (in >> s) {
+    speeds = omnetpp::cStringTokenizer(par("serverSpeeds").stringValue()).asDoubleVector();
+    for (double s : speeds)
         if (s <= 0)
             throw omnetpp::cRuntimeError("server speeds must be positive, got %g", s);
-        speeds.push_back(s);
-    }
     if ((int)speeds.size() != n)
         throw omnetpp::cRuntimeError("serverSpeeds lists %d speeds for numServers = %d", (int)speeds.size(), n);
     double active = par("activePower").doubleValue(), idle = par("idlePower").doubleValue();
