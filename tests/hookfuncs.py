@@ -41,3 +41,24 @@ class Counter:
     def __call__(self, args):
         self.calls += 1
         return float(self.calls)
+
+
+def route_as_string(request):
+    return str(request["candidates"]["address"][0])
+
+
+def route_to_nobody(request):
+    return 10_000
+
+
+def route_drop_all(request):
+    return -1
+
+
+def route_first_candidate_checked(request):
+    c = request["candidates"]
+    n = len(c["address"])
+    assert n >= 1 and all(len(v) == n for v in c.values())
+    assert all(h < request["hops"] for h in c["hops"]), "candidates must be closer to a gateway"
+    assert all(0 < q <= 1 for q in c["linkQuality"]) and all(d > 0 for d in c["delay"])
+    return int(c["address"][0])

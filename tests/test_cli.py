@@ -67,3 +67,24 @@ def test_sweep_on_a_dask_cluster_matches_local(tmp_path):
     local = sweep(RING_INI, "RingSweep", runs=[2, 3], result_dir=str(tmp_path / "local"), sim_time_limit="2s", jobs=1)
     assert [r.fingerprint for r in remote] == [r.fingerprint for r in local]
     assert _scalars(tmp_path / "dask").equals(_scalars(tmp_path / "local"))
+
+
+def test_command_line_settings_win_over_the_ini_file(tmp_path, capsys):
+    base = ["run", str(RING_INI), "-c", "RingSweep", "--sim-time-limit", "5s"]
+    assert main(base + ["-q", "numruns", "--Ring.numNodes=7", "--repeat=2"]) == 0
+    assert capsys.readouterr().out.strip() == "18"  # 3 x 3 iterations, repeat 2 instead of the ini's 3
+    assert main(base + ["--result-dir", str(tmp_path), "--Ring.numNodes=7"]) == 0
+    capsys.readouterr()
+    nodes = results.get_scalars(results.read_result_files(str(tmp_path)))
+    assert nodes.module.str.extract(r"node\[(\d+)\]")[0].dropna().astype(int).max() == 6
+
+
+def test_malformed_or_unknown_command_line_settings_are_errors(capsys):
+    assert main(["run", str(RING_INI), "-c", "Ring", "--no-such-option=3"]) == 1
+    err = capsys.readouterr().err
+    assert "<command line>:1" in err and "unknown configuration option 'no-such-option'" in err
+    try:
+        main(["run", str(RING_INI), "-c", "Ring", "--Ring.numNodes"])
+    except SystemExit as e:
+        assert e.code == 2
+    assert "unrecognized arguments: --Ring.numNodes" in capsys.readouterr().err

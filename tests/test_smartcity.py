@@ -42,7 +42,7 @@ def test_single_device_delivers_everything_and_latency_parts_add_up(city):
     assert sent > 20 and rx == sent - 0 or rx == sent - 1  # the last reading may still be in flight at the end
     assert s[("SmartCity.device[0].app", "ackedPk:count")] >= rx - 1
     cc = "SmartCity.controlCenter"
-    parts = ["Processing", "MacQueueing", "MacAccess", "Transmission", "Propagation", "GatewayQueueing",
+    parts = ["Processing", "RouteWait", "MacQueueing", "MacAccess", "Transmission", "Propagation", "GatewayQueueing",
              "GatewayProcessing", "Backhaul", "RetransmissionWait"]
     total = sum(s[(cc, f"latency{p}:mean")] for p in parts)
     assert total == pytest.approx(s[(cc, "endToEndDelay:mean")], rel=1e-9)

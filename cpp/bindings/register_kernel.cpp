@@ -258,6 +258,11 @@ void register_kernel(py::module_ &m)
             s.sim.getResultWriter().open(sca, vec, std::move(header));
         }, py::arg("sca_path"), py::arg("vec_path"), py::arg("header_lines"))
         .def("module_path", [](PySimulation &s, int id) { return s.component(id)->getFullPath(); })
+        .def("set_warmup_period", [](PySimulation &s, double seconds) {
+            if (seconds < 0)
+                throw py::value_error("warmup-period must not be negative");
+            s.sim.setWarmupPeriod(SimTime(seconds));
+        }, py::arg("seconds"), "Values emitted before this time do not reach @statistic recorders.")
         .def("run", &PySimulation::run, py::arg("sim_time_limit") = py::none(), py::arg("cpu_time_limit") = py::none(),
              py::arg("event_limit") = py::none(), py::arg("progress") = py::none(), py::arg("progress_interval") = 1.0);
 

@@ -53,6 +53,7 @@ class cSimulation
     EventHeap fes_;
     ResultWriter results_;
     simtime_t now_;
+    simtime_t warmupPeriod_;
     int64_t eventNumber_ = 0;
     cComponent *context_ = nullptr;
     bool stopRequested_ = false;
@@ -103,6 +104,9 @@ class cSimulation
     cGate *getGate(int id) const { return id >= 0 && id < (int)gates_.size() ? gates_[id] : nullptr; }
     cModule *getModuleByPath(const char *path) const;
     simtime_t getSimTime() const { return now_; }
+    // warmup-period: @statistic recorders ignore values emitted before this time
+    void setWarmupPeriod(simtime_t t) { warmupPeriod_ = t; }
+    simtime_t getWarmupPeriod() const { return warmupPeriod_; }
     int64_t getEventNumber() const { return eventNumber_; }
     cComponent *getContext() const { return context_; }
     void setContext(cComponent *c) { context_ = c; }

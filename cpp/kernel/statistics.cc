@@ -174,7 +174,7 @@ bool StatisticRecorder::filter(double &v, std::size_t first)
                 break;
             case SourceOp::SUM_PER_DURATION: {
                 op.acc += v;
-                double span = now.dbl();  // since the start of the simulation, as OMNeT++'s filter
+                double span = (now - sim_->getWarmupPeriod()).dbl();  // since the end of the warm-up, as OMNeT++'s filter
                 v = span > 0 ? op.acc / span : 0;
                 break;
             }
@@ -241,12 +241,16 @@ void StatisticRecorder::collect(double v)
 
 void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, double value, cObject *)
 {
+    if (sim_->getSimTime() < sim_->getWarmupPeriod())
+        return;
     if (filter(value))
         collect(value);
 }
 
 void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, cObject *obj, cObject *)
 {
+    if (sim_->getSimTime() < sim_->getWarmupPeriod())
+        return;
     if (!ops_.empty() && (ops_[0].kind == SourceOp::PACKET_BYTES || ops_[0].kind == SourceOp::PACKET_BITS)) {
         auto *pkt = dynamic_cast<cPacket *>(obj);
         if (!pkt)

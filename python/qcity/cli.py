@@ -71,7 +71,7 @@ def _cmd_run(args) -> int:
     from .sim.ini import IniFile
     from .sim.runner import execute_run, parse_time
 
-    ini = IniFile(args.inifile)
+    ini = IniFile(args.inifile, args.overrides)
     runs = ini.runs(args.config)
     if args.query:
         if args.query == "numruns":
@@ -92,7 +92,7 @@ def _cmd_run(args) -> int:
         progress = _Progress(parse_time(limit_text) if limit_text else None, f"{args.config} #{n}")
         try:
             result = execute_run(args.inifile, args.config, n, nedpath=_nedpath(args), result_dir=args.result_dir,
-                                 sim_time_limit=args.sim_time_limit, progress=progress)
+                                 sim_time_limit=args.sim_time_limit, progress=progress, overrides=args.overrides)
         finally:
             progress.done()
         for e in result.unused_entries:
@@ -111,7 +111,7 @@ def _cmd_sweep(args) -> int:
     from .sim.ini import IniFile
     from .sim.sweep import sweep
 
-    ini = IniFile(args.inifile)
+    ini = IniFile(args.inifile, args.overrides)
     total = len(ini.runs(args.config))
     numbers = parse_run_filter(args.runs, total) if args.runs else None
 
@@ -121,7 +121,7 @@ def _cmd_sweep(args) -> int:
 
     results = sweep(args.inifile, args.config, numbers, nedpath=_nedpath(args), result_dir=args.result_dir,
                     sim_time_limit=args.sim_time_limit, jobs=args.jobs, dask_address=args.dask, force=args.force,
-                    on_done=report)
+                    on_done=report, overrides=args.overrides)
     done = sum(not r.skipped for r in results)
     print(f"{done} run(s) done, {len(results) - done} skipped")
     return 0
@@ -146,11 +146,13 @@ def _cmd_keyrate(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qcity", description="qcity: quantum-secured smart-city IoT simulation")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="run simulations on the embedded engine (like opp_run)")
+    p_run = sub.add_parser("run", help="run simulations on the embedded engine (like opp_run)", allow_abbrev=False,
+                           epilog="Any ini setting can be given as --key=value; it wins over the ini file.")
     _common(p_run)
     p_run.add_argument("-q", "--query", choices=["numruns", "runs"], help="print the runs instead of running them")
     p_run.set_defaults(func=_cmd_run)
-    p_sweep = sub.add_parser("sweep", help="run all runs of a config in parallel; completed runs are skipped")
+    p_sweep = sub.add_parser("sweep", help="run all runs of a config in parallel; completed runs are skipped",
+                             allow_abbrev=False, epilog="Any ini setting can be given as --key=value; it wins over the ini file.")
     _common(p_sweep)
     p_sweep.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs (default: all cores)")
     p_sweep.add_argument("--dask", metavar="ADDRESS", help="run on a Dask distributed scheduler (needs qcity[dask])")
@@ -173,8 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_overrides(parser: argparse.ArgumentParser, args, extra: list[str]) -> None:
+    """opp_run's ``--key=value`` settings (any ini key, e.g. ``--**.net.routingHook="m:f"``)."""
+    args.overrides = []
+    for item in extra:
+        if not (item.startswith("--") and "=" in item and args.command in ("run", "sweep")):
+            parser.error(f"unrecognized arguments: {item}")
+        args.overrides.append(item[2:])
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    _split_overrides(parser, args, extra)
     try:
         return args.func(args)
     except QcityError as e:

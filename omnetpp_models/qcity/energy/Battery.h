@@ -67,6 +67,7 @@ class Battery : public omnetpp::cSimpleModule
     void cpuStop();
     bool isDead() const { return dead; }
     double getResidualEnergy();
+    double getCapacity() const { return capacity; }
 };
 
 }  // namespace qcity

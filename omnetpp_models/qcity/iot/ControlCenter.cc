@@ -1,5 +1,7 @@
 #include "ControlCenter.h"
 
+#include <algorithm>
+
 namespace qcity {
 
 Define_Module(ControlCenter);
@@ -16,9 +18,10 @@ void ControlCenter::initialize()
     rxSignal = registerSignal("rxPk");
     dupSignal = registerSignal("duplicatePk");
     e2eSignal = registerSignal("endToEndDelay");
-    const char *parts[9] = {"latencyProcessing", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
+    hopSignal = registerSignal("hopCount");
+    const char *parts[NUM_PARTS] = {"latencyProcessing", "latencyRouteWait", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
                             "latencyGatewayQueueing", "latencyGatewayProcessing", "latencyBackhaul", "latencyRetransmissionWait"};
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < NUM_PARTS; i++)
         partSignals[i] = registerSignal(parts[i]);
 }
 
@@ -38,20 +41,25 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         delete pkt;
         return;
     }
+    if (pkt->created < getSimulation()->getWarmupPeriod()) {  // its publication was not counted either
+        delete pkt;
+        return;
+    }
     omnetpp::simtime_t now = omnetpp::simTime();
     pkt->backhaul = now - pkt->getSendingTime();
     omnetpp::simtime_t e2e = now - pkt->created;
-    omnetpp::simtime_t parts[9] = {pkt->processing, pkt->macQueueing, pkt->macAccess, pkt->transmission, pkt->propagation,
+    omnetpp::simtime_t parts[NUM_PARTS] = {pkt->processing, pkt->routeWait, pkt->macQueueing, pkt->macAccess, pkt->transmission, pkt->propagation,
                                    pkt->gwQueueing, pkt->gwProcessing, pkt->backhaul, omnetpp::SimTime()};
     omnetpp::simtime_t accounted;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < NUM_PARTS - 1; i++)
         accounted += parts[i];
-    parts[8] = e2e - accounted;  // the rest: time until the copy that arrived was (re)sent by the application
+    parts[NUM_PARTS - 1] = e2e - accounted;  // the rest: time until the copy that arrived was (re)sent by the application
     emit(rxSignal, pkt);
     if (hasScheduler && bernoulli(taskProbability))
         send(new omnetpp::cMessage("task"), "taskOut");
     emit(e2eSignal, e2e);
-    for (int i = 0; i < 9; i++)
+    emit(hopSignal, (long)std::max(pkt->hopCount, 1));  // single-hop access does not count hops
+    for (int i = 0; i < NUM_PARTS; i++)
         emit(partSignals[i], parts[i]);
     delete pkt;
 }

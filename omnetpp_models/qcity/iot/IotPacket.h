@@ -9,17 +9,21 @@ namespace qcity {
 class IotPacket : public omnetpp::cPacket
 {
   public:
-    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK };
+    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK, ROUTE_BEACON };
+    // special values of nextHopMac
+    static constexpr int TO_GATEWAY = -1;  // the device's associated gateway (single-hop access)
+    static constexpr int BROADCAST = -2;   // every radio in range, unacknowledged
 
     int type = MQTT_PUBLISH;
     int deviceId = -1;    // the device that published (also the ACK's destination)
     int64_t seq = 0;      // per-device message number (retransmissions keep it)
     int attempt = 0;      // 0 for the first transmission by the application
-    int nextHopMac = -1;  // MAC address to send to; -1: the device's gateway
+    int nextHopMac = TO_GATEWAY;  // MAC address to send to, or TO_GATEWAY / BROADCAST
     int lastHopMac = -1;  // MAC address it was received from (set by the receiving MAC)
     omnetpp::simtime_t created;  // when the application created it
     // latency parts, added along the uplink path
     omnetpp::simtime_t processing;    // device CPU time for building the message
+    omnetpp::simtime_t routeWait;     // multi-hop: waiting for a route to a gateway
     omnetpp::simtime_t macQueueing;   // waiting behind other frames in the MAC queue
     omnetpp::simtime_t macAccess;     // backoffs, CCAs, failed attempts and ACK timeouts
     omnetpp::simtime_t transmission;  // air time of the successful frame
@@ -28,6 +32,7 @@ class IotPacket : public omnetpp::cPacket
     omnetpp::simtime_t gwProcessing;  // gateway processing
     omnetpp::simtime_t backhaul;      // gateway to control centre
     int macRetries = 0;
+    int hopCount = 0;  // radio hops so far (multi-hop access)
 
     using cPacket::cPacket;
     IotPacket *dup() const override { return new IotPacket(*this); }

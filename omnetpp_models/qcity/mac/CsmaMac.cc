@@ -38,6 +38,7 @@ void CsmaMac::initialize(int stage)
 {
     if (stage == 0) {
         isGateway = par("gateway").boolValue();
+        alwaysListen = isGateway || par("alwaysListen").boolValue();
         txPowerDbm = par("txPower").doubleValue();
         sensitivityDbm = par("sensitivity").doubleValue();
         ccaThresholdMw = dbmToMw(par("ccaThreshold").doubleValue());
@@ -78,9 +79,11 @@ void CsmaMac::initialize(int stage)
         txTimer = new omnetpp::cMessage("txDone", TX_DONE);
         ackTimer = new omnetpp::cMessage("ackTimeout", ACK_TIMEOUT);
         listenTimer = new omnetpp::cMessage("listenEnd", LISTEN_END);
-        updateRadio();
     }
-    else if (stage == 1 && !isGateway) {
+    else if (stage == 1) {
+        updateRadio();  // the battery has initialized by now
+    }
+    if (stage == 1 && !isGateway) {
         gatewayAddress = medium->bestGateway(radioIndex, txPowerDbm);  // every radio registered in stage 0
         if (gatewayAddress < 0)
             throw omnetpp::cRuntimeError("no gateway in the network for device MAC %d", address);
@@ -100,7 +103,7 @@ void CsmaMac::updateRadio()
     bool busy = state != IDLE || !queue.empty() || current;
     // a device's receiver is on while it sends (CCA, ACK wait) and in its listen window, not during backoff
     listening = !poweredOff && !transmitting &&
-                (isGateway || (state != BACKOFF && (busy || listenTimer->isScheduled())));
+                (alwaysListen || (state != BACKOFF && (busy || listenTimer->isScheduled())));
     if (!battery)
         return;
     if (poweredOff)
@@ -108,7 +111,7 @@ void CsmaMac::updateRadio()
     else if (transmitting)
         battery->setRadioMode(Battery::RADIO_TX);
     else if (state == BACKOFF)
-        battery->setRadioMode(isGateway ? Battery::RADIO_RX : Battery::RADIO_IDLE);  // a device needs RX only for CCA
+        battery->setRadioMode(alwaysListen ? Battery::RADIO_RX : Battery::RADIO_IDLE);  // a sleepy device needs RX only for CCA
     else if (listening)
         battery->setRadioMode(Battery::RADIO_RX);
     else
@@ -207,7 +210,10 @@ void CsmaMac::handleUpperPacket(IotPacket *pkt)
     }
     auto *frame = new MacFrame(pkt->getName());
     frame->src = address;
-    frame->dst = pkt->nextHopMac >= 0 ? pkt->nextHopMac : gatewayAddress;
+    if (pkt->nextHopMac == IotPacket::BROADCAST)
+        frame->dst = -1;
+    else
+        frame->dst = pkt->nextHopMac >= 0 ? pkt->nextHopMac : gatewayAddress;
     frame->seq = nextSeq++;
     frame->setByteLength(macHeaderBytes);
     frame->setTimestamp();  // time it entered the queue
@@ -226,7 +232,8 @@ void CsmaMac::startNextFrame()
     queue.pop_front();
     headSince = omnetpp::simTime();
     auto *pkt = static_cast<IotPacket *>(current->getEncapsulatedPacket());
-    pkt->macQueueing += headSince - current->getTimestamp();
+    current->queueing = headSince - current->getTimestamp();
+    pkt->macQueueing += current->queueing;
     nb = 0;
     be = minBE;
     retries = 0;
@@ -312,7 +319,7 @@ void CsmaMac::frameDone(bool success)
     delete current;
     current = nullptr;
     state = IDLE;
-    if (!isGateway) {  // stay awake a while for replies (CoAP ACK, MQTT PUBACK, commands)
+    if (!alwaysListen) {  // stay awake a while for replies (CoAP ACK, MQTT PUBACK, commands)
         if (listenTimer->isScheduled())
             cancelEvent(listenTimer);
         scheduleAt(omnetpp::simTime() + listenAfterTx, listenTimer);
@@ -420,7 +427,7 @@ void CsmaMac::receptionEnd(Signal *s)
     // this copy is the one that travels on: account the hop from what the receiver saw
     pkt->transmission += s->end - s->start;
     pkt->propagation += s->start - frame->txStart;
-    pkt->macAccess += frame->txStart - frame->getTimestamp() - pkt->macQueueing;
+    pkt->macAccess += frame->txStart - frame->getTimestamp() - frame->queueing;
     pkt->lastHopMac = frame->src;
     delete frame;
     send(pkt, "upperOut");

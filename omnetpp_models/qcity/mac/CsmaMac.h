@@ -34,6 +34,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     RadioMedium *medium = nullptr;
     Battery *battery = nullptr;
     bool isGateway = false;
+    bool alwaysListen = false;  // gateways and multi-hop relays keep their receiver on
     double txPowerDbm = 0, sensitivityDbm = -95, ccaThresholdMw = 0, noiseMw = 0;
     double bitrate = 250e3;
     int queueLength = 20, minBE = 3, maxBE = 5, maxBackoffs = 4, maxRetries = 3;
@@ -89,6 +90,8 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     void signalArrives(const MacFrame *frame, omnetpp::simtime_t start, omnetpp::simtime_t end, double powerDbm);
     void powerOff() override;
     int getAddress() const { return address; }
+    int getQueueLength() const { return static_cast<int>(queue.size()) + (current ? 1 : 0); }
+    omnetpp::simtime_t getAirTime(int64_t macPayloadBytes) const { return airTime(macPayloadBytes + macHeaderBytes); }
 };
 
 // Bit error rate of 2.4 GHz O-QPSK (IEEE 802.15.4-2006, Annex E) at a given SINR (linear).

@@ -12,7 +12,8 @@ class MacFrame : public omnetpp::cPacket
     int dst = -1;  // -1: broadcast (no ACK)
     int64_t seq = 0;
     bool ack = false;
-    omnetpp::simtime_t txStart;  // when the sender started transmitting
+    omnetpp::simtime_t txStart;   // when the sender started transmitting
+    omnetpp::simtime_t queueing;  // how long it waited in the sender's queue (this hop only)
 
     using cPacket::cPacket;
     MacFrame *dup() const override { return new MacFrame(*this); }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from ..errors import IniError
 from ..patterns import PatternError, compile_pattern
 
 # Options without a dot in the key; anything else without a dot is a typo and an error.
+#: Name (and file name in errors) of the pseudo-section holding command-line settings.
+COMMAND_LINE = "<command line>"
+
 GLOBAL_OPTIONS = {
     "network", "description", "extends", "sim-time-limit", "cpu-time-limit", "real-time-limit", "seed-set",
     "num-rngs", "repeat", "result-dir", "output-scalar-file", "output-vector-file", "warmup-period",
@@ -109,12 +113,28 @@ class RunConfig:
 class IniFile:
     """A parsed ini file (with includes)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, overrides: Sequence[str] = ()):
+        """Reads `path`; `overrides` are "key=value" settings that take precedence over
+        every section, as opp_run's ``--key=value`` command-line options do."""
         self.path = str(path)
         self.sections: dict[str, Section] = {}
         self._order: list[str] = []
         self._read(Path(path), set())
+        self._add_overrides(overrides)
         self._check_keys()
+
+    def _add_overrides(self, overrides: Sequence[str]) -> None:
+        if not overrides:
+            return
+        sec = Section(COMMAND_LINE, [], COMMAND_LINE, 0)
+        for n, text in enumerate(overrides, 1):
+            key, sep, value = text.partition("=")
+            if not sep or not key.strip():
+                raise IniError(f"expected key=value, found {text!r}", COMMAND_LINE, n)
+            if sec.get(key.strip()):
+                raise IniError(f"'{key.strip()}' given twice", COMMAND_LINE, n)
+            sec.entries.append(Entry(key.strip(), value.strip(), COMMAND_LINE, n))
+        self.sections[COMMAND_LINE] = sec
 
     # ---- reading ----
 
@@ -217,6 +237,8 @@ class IniFile:
         if "General" in chain:
             chain.remove("General")
         chain.append("General")
+        if COMMAND_LINE in self.sections:
+            chain.insert(0, COMMAND_LINE)
         return chain
 
     def _chain_entries(self, config: str) -> list[Entry]:

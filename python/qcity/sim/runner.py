@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .. import units
 from ..errors import IniError, QcityError
@@ -151,9 +151,13 @@ def execute_run(
     sim_time_limit: str | None = None,
     progress: ProgressFn | None = None,
     progress_interval: float = 1.0,
+    overrides: Sequence[str] = (),
 ) -> RunResult:
-    """Builds and runs one run of `config`, writing its result files; returns what it did."""
-    ini = IniFile(ini_path)
+    """Builds and runs one run of `config`, writing its result files; returns what it did.
+
+    `overrides` are "key=value" settings that win over the ini file (opp_run's ``--key=value``).
+    """
+    ini = IniFile(ini_path, overrides)
     run = select_run(ini, config, run_number)
     types = NedTypes()
     types.load_path(nedpath if nedpath is not None else default_nedpath(ini_path))
@@ -174,6 +178,12 @@ def execute_run(
     sim.open_results(str(sca), str(vec), header)
     limit = parse_time(sim_time_limit) if sim_time_limit else _time_option(run, "sim-time-limit")
     cpu_limit = _time_option(run, "cpu-time-limit")
+    warmup = _time_option(run, "warmup-period")
+    if warmup is not None:
+        if warmup < 0 or (limit is not None and warmup >= limit):
+            e = run.options["warmup-period"]
+            raise IniError(f"warmup-period must be at least 0 and shorter than sim-time-limit, got {e.value}", e.file, e.line)
+        sim.set_warmup_period(warmup)
     report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval)
     return RunResult(config, run_number, sca, vec, report["events"], report["sim_time"], report["elapsed_seconds"],
                      report["reason"], report["fingerprint"], unused_entries=builder.unused_entries())

@@ -7,15 +7,16 @@ place only when a run completes, so an existing file is a finished run.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable
 
 from .ini import IniFile
 from .runner import RunResult, execute_run, result_paths
 
 
-def _one(ini_path: str, config: str, run_number: int, nedpath, result_dir, sim_time_limit) -> RunResult:
-    return execute_run(ini_path, config, run_number, nedpath=nedpath, result_dir=result_dir, sim_time_limit=sim_time_limit)
+def _one(ini_path: str, config: str, run_number: int, nedpath, result_dir, sim_time_limit, overrides) -> RunResult:
+    return execute_run(ini_path, config, run_number, nedpath=nedpath, result_dir=result_dir, sim_time_limit=sim_time_limit,
+                       overrides=overrides)
 
 
 def sweep(
@@ -29,11 +30,15 @@ def sweep(
     dask_address: str | None = None,
     force: bool = False,
     on_done: Callable[[RunResult], None] | None = None,
+    overrides: Sequence[str] = (),
 ) -> list[RunResult]:
-    """Runs `runs` (default: all) of `config`; returns one RunResult per run, in run order."""
+    """Runs `runs` (default: all) of `config`; returns one RunResult per run, in run order.
+
+    `overrides` are "key=value" settings that win over the ini file (opp_run's ``--key=value``).
+    """
     import joblib
 
-    ini = IniFile(ini_path)
+    ini = IniFile(ini_path, overrides)
     all_runs = ini.runs(config)
     numbers = list(range(len(all_runs))) if runs is None else runs
     results: dict[int, RunResult] = {}
@@ -49,7 +54,8 @@ def sweep(
         else:
             todo.append(n)
     nedpath_s = [str(p) for p in nedpath] if nedpath is not None else None
-    calls = (joblib.delayed(_one)(str(Path(ini_path)), config, n, nedpath_s, result_dir, sim_time_limit) for n in todo)
+    calls = (joblib.delayed(_one)(str(Path(ini_path)), config, n, nedpath_s, result_dir, sim_time_limit,
+                                     list(overrides)) for n in todo)
     if dask_address:
         from dask.distributed import Client  # optional extra: pip install 'qcity[dask]'
 

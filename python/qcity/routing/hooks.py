@@ -1,0 +1,53 @@
+"""Routing hooks for MeshRouter (NED parameter ``routingHook``).
+
+Each hook receives, per uplink packet::
+
+    {"node": MAC address, "hops": own hop count, "residualEnergy": J,
+     "queueLength": frames in own MAC,
+     "packet": {"deviceId", "hopCount", "bytes"},
+     "candidates": {"address", "hops", "linkQuality", "pathEtx", "delay",
+                    "residualEnergy", "energyFraction", "queueLength", "distance"}}
+
+where every ``candidates`` entry is a list with one item per usable neighbour
+closer to a gateway (``delay`` and ``pathEtx`` already include the link to it;
+a gateway's ``residualEnergy`` is ``inf``). A hook returns the chosen
+neighbour's address, or -1 to drop the packet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .metrics import energy_aware_metric
+
+
+def _column(request: dict, name: str) -> np.ndarray:
+    return np.asarray(request["candidates"][name], dtype=float)
+
+
+def _pick(request: dict, order_keys: list[np.ndarray]) -> int:
+    """The candidate first in lexicographic order of ``order_keys`` (first key most significant)."""
+    index = np.lexsort(tuple(reversed(order_keys)))[0]
+    return int(request["candidates"]["address"][index])
+
+
+def shortest_path(request: dict) -> int:
+    """Fewest hops to a gateway, then lowest path ETX: MeshRouter's built-in policy, in Python."""
+    return _pick(request, [_column(request, "hops"), _column(request, "pathEtx")])
+
+
+def min_etx(request: dict) -> int:
+    """Lowest expected number of transmissions to a gateway (CTP's and RPL MRHOF's objective)."""
+    return _pick(request, [_column(request, "pathEtx"), _column(request, "hops")])
+
+
+def energy_aware(request: dict) -> int:
+    """Seed 003, Eq. 7 and Algorithm steps 6-7: the neighbour with the highest M = E_res / (D x L).
+
+    D is the candidate's delay estimate to a gateway, L the loss of the link to it
+    (1 - estimated link quality). A gateway in reach (infinite residual energy) wins;
+    among several, the shorter delay.
+    """
+    m = energy_aware_metric(_column(request, "residualEnergy"), _column(request, "delay"),
+                            1 - _column(request, "linkQuality"))
+    return _pick(request, [-m, _column(request, "delay")])
