@@ -181,3 +181,25 @@ def test_warmup_period_must_fit_in_the_run(scenario, warmup):
     ini = scenario(LINE_NED, LINE_INI + f"warmup-period = {warmup}\n")
     with pytest.raises(IniError, match=r"omnetpp.ini:\d+: (warmup-period must be|time limit must not be negative)"):
         execute_run(ini, "General", 0, sim_time_limit="20s")
+
+
+def test_routing_analysis_script_draws_the_comparison(tmp_path, capsys):
+    """analysis/routing_comparison.py on a two-policy, one-size cut of the Routing config."""
+    pytest.importorskip("matplotlib", reason="plotting needs the analysis extra")
+    import importlib.util
+    from pathlib import Path
+
+    from qcity.sim.sweep import sweep
+
+    root = Path(__file__).resolve().parent.parent
+    ini = root / "omnetpp_models" / "scenarios" / "smartcity" / "omnetpp.ini"
+    sweep(ini, "Routing", [0, 4], result_dir=str(tmp_path / "res"), jobs=1, sim_time_limit="12s",
+          overrides=["SmartCity.numDevices=30"])
+    spec = importlib.util.spec_from_file_location("routing_comparison", root / "analysis" / "routing_comparison.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main([str(tmp_path / "res"), "-o", str(tmp_path / "routing")]) == 0
+    out = capsys.readouterr().out
+    assert "energy_aware" in out and "shortest_path" in out and "seed 003" in out
+    assert (tmp_path / "routing_comparison.png").stat().st_size > 10_000
+    assert (tmp_path / "routing_table.csv").exists()
