@@ -104,6 +104,30 @@ def test_iteration_and_run_numbering(tmp_path):
     assert d.value == "2"
 
 
+def test_constraint_keeps_only_the_combinations_it_accepts(tmp_path):
+    p = tmp_path / "x.ini"
+    p.write_text("[General]\nnetwork = N\nrepeat = 2\n**.a = ${a=1..4}\n**.b = ${b=1..4}\n"
+                 "constraint = $a < ${b} && ($b - $a) % 2 == 1\n")
+    runs = IniFile(p).runs("General")
+    pairs = [(r.iteration["a"], r.iteration["b"]) for r in runs if r.repetition == 0]
+    assert pairs == [("1", "2"), ("1", "4"), ("2", "3"), ("3", "4")]
+    assert [r.run_number for r in runs] == list(range(8))  # numbered after filtering, as opp_run does
+
+
+@pytest.mark.parametrize("constraint,message", [
+    ("$a + 1", "constraint must be true or false, got 2"),
+    ("$c < 3", "unknown iteration variable $c"),
+    ("$a <", "constraint '$a <'"),
+    ("x.y < 3", "refer to iteration variables as $name"),
+])
+def test_bad_constraints_name_the_line(tmp_path, constraint, message):
+    p = tmp_path / "x.ini"
+    p.write_text(f"[General]\nnetwork = N\n**.a = ${{a=1,2}}\nconstraint = {constraint}\n")
+    with pytest.raises(IniError, match=r"x\.ini:4: ") as err:
+        IniFile(p).runs("General")
+    assert message in str(err.value)
+
+
 def test_extends_lookup_order(tmp_path):
     p = tmp_path / "x.ini"
     p.write_text("[General]\n**.x = 1\n**.y = 1\n[Config Base]\n**.x = 2\n**.z = 2\n[Config Child]\nextends = Base\n**.z = 3\n")

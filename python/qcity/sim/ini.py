@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IniError
+from ..errors import IniError, NedError
 from ..patterns import PatternError, compile_pattern
+from .nedexpr import EvalContext, ExprError, evaluate, parse_expression_text
 
 # Options without a dot in the key; anything else without a dot is a typo and an error.
 #: Name (and file name in errors) of the pseudo-section holding command-line settings.
@@ -298,11 +299,14 @@ class IniFile:
                 raise IniError("repeat must be at least 1", repeat_entry.file, repeat_entry.line)
         runs: list[RunConfig] = []
         run_number = 0
+        constraint = options.get("constraint")
         for combo in itertools.product(*[range(len(v.values)) for v in independent]):
             picks = {v.name: combo[k] for k, v in enumerate(independent)}
             for v in ivars:
                 if v.parallel_to:
                     picks[v.name] = picks[v.parallel_to]
+            if constraint and not _satisfies(constraint, {v.name: v.values[picks[v.name]] for v in ivars}):
+                continue
             for rep in range(repeat):
                 values = {v.name: v.values[picks[v.name]] for v in ivars}
                 iteration = {k: val for k, val in values.items() if not k.startswith("__unnamed")}
@@ -342,6 +346,29 @@ class IniFile:
             if "." not in e.key and not e.key.startswith("**") and e.key not in options:
                 options[e.key] = e
         return RunConfig(config, run_number, iteration, rep, chain, subst, options, self.path)
+
+
+def _satisfies(constraint: Entry, values: dict[str, str]) -> bool:
+    """Evaluates a ``constraint`` option (e.g. ``$x <= $y``) for one combination of iteration values."""
+    def value_of(m: re.Match) -> str:
+        name = m.group(1) or m.group(2)
+        if name not in values:
+            raise IniError(f"constraint refers to unknown iteration variable ${name}", constraint.file, constraint.line)
+        return f"({values[name]})"
+
+    text = re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}|\$([A-Za-z_][A-Za-z0-9_]*)", value_of, constraint.value)
+    try:
+        q = evaluate(parse_expression_text(text), EvalContext(_no_names))
+    except (ExprError, NedError) as e:
+        msg = e.message if isinstance(e, NedError) else str(e)
+        raise IniError(f"constraint {constraint.value!r}: {msg}", constraint.file, constraint.line) from None
+    if not isinstance(q.value, bool):
+        raise IniError(f"constraint must be true or false, got {q.value!r}", constraint.file, constraint.line)
+    return q.value
+
+
+def _no_names(parts: list[str]):
+    raise ExprError(f"'{'.'.join(parts)}' cannot be used in a constraint; refer to iteration variables as $name")
 
 
 def _strip_comment(line: str) -> str:
