@@ -91,7 +91,6 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     void powerOff() override;
     int getAddress() const { return address; }
     int getQueueLength() const { return static_cast<int>(queue.size()) + (current ? 1 : 0); }
-    omnetpp::simtime_t getAirTime(int64_t macPayloadBytes) const { return airTime(macPayloadBytes + macHeaderBytes); }
 };
 
 // Bit error rate of 2.4 GHz O-QPSK (IEEE 802.15.4-2006, Annex E) at a given SINR (linear).

@@ -114,18 +114,18 @@ int MeshRouter::ownHops() const
 
 void MeshRouter::beaconReceived(const RouteBeacon *b)
 {
-    auto [it, fresh] = neighbours.try_emplace(b->sender);
+    auto [it, fresh] = neighbours.try_emplace(b->lastHopMac);
     Neighbour &n = it->second;
     if (fresh)
         n.linkQuality = 0.5;  // no history yet: neither trusted nor written off
     else {
         // every beacon missed since the last one counts as a failure (at most a window's worth)
-        int64_t missed = std::min<int64_t>(std::max<int64_t>(b->beaconSeq - n.lastSeq - 1, 0), 20);
+        int64_t missed = std::min<int64_t>(std::max<int64_t>(b->seq - n.lastSeq - 1, 0), 20);
         for (int64_t i = 0; i < missed; i++)
             n.linkQuality *= 1 - alpha;
         n.linkQuality = (1 - alpha) * n.linkQuality + alpha;
     }
-    n.lastSeq = b->beaconSeq;
+    n.lastSeq = b->seq;
     n.lastHeard = omnetpp::simTime();
     n.hops = b->hops;
     n.pathEtx = b->pathEtx;
@@ -155,8 +155,7 @@ void MeshRouter::emitNeighbourState()
 void MeshRouter::sendBeacon()
 {
     auto *b = new RouteBeacon();
-    b->sender = mac->getAddress();
-    b->beaconSeq = beaconSeq++;
+    b->seq = beaconSeq++;
     b->hops = ownHops();
     b->queueLength = mac->getQueueLength();
     b->x = x;
@@ -167,7 +166,7 @@ void MeshRouter::sendBeacon()
         double delay = std::numeric_limits<double>::infinity();
         for (const auto &[addr, n] : neighbours)
             if (usable(n))
-                delay = std::min(delay, hopTime.dbl() / n.linkQuality + n.pathDelay);
+                delay = std::min(delay, n.delayVia(hopTime));
         b->pathEtx = ownPathEtx();
         b->pathDelay = delay + b->queueLength * hopTime.dbl();
     }
@@ -248,6 +247,8 @@ void MeshRouter::routeUp(IotPacket *pkt)
 
 void MeshRouter::flushWaiting()
 {
+    if (waiting.empty())  // the usual case: called for every beacon heard
+        return;
     std::deque<IotPacket *> still;
     while (!waiting.empty()) {
         IotPacket *pkt = waiting.front();
@@ -267,7 +268,7 @@ double MeshRouter::ownPathEtx() const
     double etx = std::numeric_limits<double>::infinity();
     for (const auto &[addr, n] : neighbours)
         if (usable(n))
-            etx = std::min(etx, 1 / n.linkQuality + n.pathEtx);
+            etx = std::min(etx, n.etxVia());
     return sink ? 0 : etx;
 }
 
@@ -276,7 +277,7 @@ bool MeshRouter::tryRoute(IotPacket *pkt, omnetpp::simtime_t waited)
     int hops = ownHops();
     if (hops < 0)
         return false;
-    double etx = ownPathEtx();
+    double etx = progressByEtx ? ownPathEtx() : 0;
     std::vector<int> candidates;  // usable neighbours strictly closer to a gateway
     for (const auto &[addr, n] : neighbours) {
         bool closer = progressByEtx ? n.pathEtx < etx : n.hops < hops;
@@ -286,7 +287,7 @@ bool MeshRouter::tryRoute(IotPacket *pkt, omnetpp::simtime_t waited)
     if (candidates.empty())
         return false;
     pkt->routeWait += waited;
-    int next = chooseNextHop(pkt, candidates);
+    int next = chooseNextHop(pkt, hops, candidates);
     if (next < 0) {
         emit(dropByPolicySignal, pkt);
         delete pkt;
@@ -302,27 +303,26 @@ int MeshRouter::builtinChoice(const std::vector<int> &candidates) const
     int best = candidates.front();
     for (int addr : candidates) {
         const Neighbour &n = neighbours.at(addr), &b = neighbours.at(best);
-        double etx = 1 / n.linkQuality + n.pathEtx, bestEtx = 1 / b.linkQuality + b.pathEtx;
-        if (n.hops < b.hops || (n.hops == b.hops && etx < bestEtx))
+        if (n.hops < b.hops || (n.hops == b.hops && n.etxVia() < b.etxVia()))
             best = addr;
     }
     return best;
 }
 
-int MeshRouter::chooseNextHop(const IotPacket *pkt, const std::vector<int> &candidates)
+int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<int> &candidates)
 {
     if (!routingHook.isSet())
         return builtinChoice(candidates);
-    Value address = Value::list(), hops = Value::list(), quality = Value::list(), pathEtx = Value::list();
+    Value address = Value::list(), candHops = Value::list(), quality = Value::list(), pathEtx = Value::list();
     Value delay = Value::list(), energy = Value::list(), fraction = Value::list(), queue = Value::list();
     Value distance = Value::list();
     for (int addr : candidates) {
         const Neighbour &n = neighbours.at(addr);
         address.append(addr);
-        hops.append(n.hops);
+        candHops.append(n.hops);
         quality.append(n.linkQuality);
-        pathEtx.append(1 / n.linkQuality + n.pathEtx);
-        delay.append(hopTime.dbl() / n.linkQuality + n.pathDelay);
+        pathEtx.append(n.etxVia());
+        delay.append(n.delayVia(hopTime));
         energy.append(n.residualEnergy);
         fraction.append(n.energyFraction);
         queue.append(n.queueLength);
@@ -331,12 +331,12 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, const std::vector<int> &cand
     double residual = battery ? battery->getResidualEnergy() : std::numeric_limits<double>::infinity();
     Value request = Value::dict({
         {"node", mac->getAddress()},
-        {"hops", ownHops()},
+        {"hops", hops},
         {"residualEnergy", residual},
         {"queueLength", mac->getQueueLength()},
         {"packet", Value::dict({{"deviceId", pkt->deviceId}, {"hopCount", pkt->hopCount}, {"bytes", pkt->getByteLength()}})},
         {"candidates", Value::dict({{"address", address},
-                                    {"hops", hops},
+                                    {"hops", candHops},
                                     {"linkQuality", quality},
                                     {"pathEtx", pathEtx},
                                     {"delay", delay},

@@ -29,6 +29,10 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
         double linkQuality = 0;  // estimated beacon reception ratio
         int64_t lastSeq = -1;
         omnetpp::simtime_t lastHeard;
+
+        // path estimates through this neighbour, the link to it included
+        double etxVia() const { return 1 / linkQuality + pathEtx; }
+        double delayVia(omnetpp::simtime_t hopTime) const { return hopTime.dbl() / linkQuality + pathDelay; }
     };
 
     // parameters
@@ -70,7 +74,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     void flushWaiting();
     bool usable(const Neighbour &n) const;
     int ownHops() const;
-    int chooseNextHop(const IotPacket *pkt, const std::vector<int> &candidates);
+    int chooseNextHop(const IotPacket *pkt, int hops, const std::vector<int> &candidates);
     int builtinChoice(const std::vector<int> &candidates) const;
     void emitNeighbourState();
 

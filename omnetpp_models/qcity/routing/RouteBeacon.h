@@ -6,12 +6,11 @@ namespace qcity {
 
 // A MeshRouter's periodic broadcast: how far the sender is from a gateway and the
 // state a neighbour needs to rank it as a next hop. (An IotPacket, so the MAC
-// carries it like any other payload.)
+// carries it like any other payload: the receiving MAC sets lastHopMac to the
+// sender's address, and seq numbers the sender's beacons.)
 class RouteBeacon : public IotPacket
 {
   public:
-    int sender = -1;          // MAC address
-    int64_t beaconSeq = 0;    // lets receivers count the beacons they missed
     int hops = -1;            // radio hops to a gateway; -1: no route
     double pathEtx = 0;       // expected transmissions to a gateway along the sender's best path
     double pathDelay = 0;     // s, the sender's estimate of its delay to a gateway

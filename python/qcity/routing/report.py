@@ -33,18 +33,16 @@ _DROP_CAUSES = {  # result name -> column
 }
 
 
-def _sum_of(run: pd.DataFrame):
-    def total(name: str, module_part: str = "") -> float:
-        sel = run[(run.name == name) & run.module.str.contains(module_part, regex=False)]
-        return float(sel.value.sum())
-    return total
+def _total(run: pd.DataFrame, name: str, module_part: str = "") -> float:
+    """Sum of scalar `name` over the run's modules whose path contains `module_part`."""
+    sel = run[(run.name == name) & run.module.str.contains(module_part, regex=False)]
+    return float(sel.value.sum())
 
 
-def _single_of(run: pd.DataFrame):
-    def single(name: str) -> float:
-        sel = run[run.name == name]
-        return float(sel.value.iloc[0]) if len(sel) else float("nan")
-    return single
+def _single(run: pd.DataFrame, name: str) -> float:
+    """The run's one scalar `name` (NaN if absent)."""
+    sel = run[run.name == name]
+    return float(sel.value.iloc[0]) if len(sel) else float("nan")
 
 
 def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
@@ -61,24 +59,23 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
     reps = reps[reps.name == "repetition"].set_index("runID").value.rename("repetition")
     rows = []
     for run_id, g in sc.groupby("runID", sort=True):
-        total, single = _sum_of(g), _single_of(g)
         devices = g[(g.name == "consumedEnergy:last") & g.module.str.contains(".device[", regex=False)]
-        sent, received = total("sentPk:count"), single("rxPk:count")
+        sent, received = _total(g, "sentPk:count"), _single(g, "rxPk:count")
         row = {
             "runID": run_id,
             "sent": sent,
             "received": received,
             "pdr": received / sent if sent else float("nan"),
-            "latency_ms": single("endToEndDelay:mean") * 1e3,
-            "throughput_kbps": single("throughput:last") / 1e3,
+            "latency_ms": _single(g, "endToEndDelay:mean") * 1e3,
+            "throughput_kbps": _single(g, "throughput:last") / 1e3,
             "energy_J": float(devices.value.sum()),
             "energy_per_device_J": float(devices.value.mean()) if len(devices) else float("nan"),
-            "hops": single("hopCount:mean"),
-            "relayed": total("forwarded:count", ".net"),
-            "beacons": total("beaconsSent:count"),
+            "hops": _single(g, "hopCount:mean"),
+            "relayed": _total(g, "forwarded:count", ".net"),
+            "beacons": _total(g, "beaconsSent:count"),
         }
         for name, col in _DROP_CAUSES.items():
-            row[col] = total(name)
+            row[col] = _total(g, name)
         rows.append(row)
     df = pd.DataFrame(rows).set_index("runID")
     df = df.join(itervars).join(reps)

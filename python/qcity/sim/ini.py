@@ -20,10 +20,10 @@ from ..errors import IniError, NedError
 from ..patterns import PatternError, compile_pattern
 from .nedexpr import EvalContext, ExprError, evaluate, parse_expression_text
 
-# Options without a dot in the key; anything else without a dot is a typo and an error.
 #: Name (and file name in errors) of the pseudo-section holding command-line settings.
 COMMAND_LINE = "<command line>"
 
+# Options without a dot in the key; anything else without a dot is a typo and an error.
 GLOBAL_OPTIONS = {
     "network", "description", "extends", "sim-time-limit", "cpu-time-limit", "real-time-limit", "seed-set",
     "num-rngs", "repeat", "result-dir", "output-scalar-file", "output-vector-file", "warmup-period",
