@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import IniError, NedError
 from ..patterns import PatternError, compile_pattern
-from .nedexpr import EvalContext, ExprError, evaluate, parse_expression_text
+from .nedexpr import ExprError, context_without_names, evaluate, parse_expression_text
 
 #: Name (and file name in errors) of the pseudo-section holding command-line settings.
 COMMAND_LINE = "<command line>"
@@ -358,7 +358,7 @@ def _satisfies(constraint: Entry, values: dict[str, str]) -> bool:
 
     text = re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}|\$([A-Za-z_][A-Za-z0-9_]*)", value_of, constraint.value)
     try:
-        q = evaluate(parse_expression_text(text), EvalContext(_no_names))
+        q = evaluate(parse_expression_text(text), _CONSTRAINT_CONTEXT)
     except (ExprError, NedError) as e:
         msg = e.message if isinstance(e, NedError) else str(e)
         raise IniError(f"constraint {constraint.value!r}: {msg}", constraint.file, constraint.line) from None
@@ -367,8 +367,7 @@ def _satisfies(constraint: Entry, values: dict[str, str]) -> bool:
     return q.value
 
 
-def _no_names(parts: list[str]):
-    raise ExprError(f"'{'.'.join(parts)}' cannot be used in a constraint; refer to iteration variables as $name")
+_CONSTRAINT_CONTEXT = context_without_names("in a constraint; refer to iteration variables as $name")
 
 
 def _strip_comment(line: str) -> str:

@@ -298,6 +298,13 @@ class ExprError(ValueError):
     """Evaluation error; the caller adds file:line."""
 
 
+def context_without_names(where: str = "here") -> EvalContext:
+    """An evaluation context for expressions that may not refer to parameters (ini options)."""
+    def lookup(parts: list[str]):
+        raise ExprError(f"'{'.'.join(parts)}' cannot be used {where}")
+    return EvalContext(lookup)
+
+
 def _tree(q: Quantity) -> tuple:
     """C++ expression tree of a quantity, in its base unit."""
     if isinstance(q.value, RunTime):

@@ -13,7 +13,7 @@ from ..errors import IniError, QcityError
 from .engine import load_core
 from .ini import Entry, IniFile, RunConfig
 from .ned import NedTypes
-from .nedexpr import EvalContext, ExprError, evaluate, parse_expression_text
+from .nedexpr import ExprError, context_without_names, evaluate, parse_expression_text
 from .network import NetworkBuilder
 
 ProgressFn = Callable[[int, float, float], None]
@@ -70,11 +70,7 @@ def parse_time(text: str, entry: Entry | None = None) -> float:
     return seconds
 
 
-def _no_names(parts: list[str]):
-    raise ExprError(f"'{'.'.join(parts)}' cannot be used here")
-
-
-_NO_NAMES = EvalContext(_no_names)
+_NO_NAMES = context_without_names()
 
 
 def result_paths(run: RunConfig, result_dir: str | None = None) -> tuple[Path, Path]:
