@@ -4,45 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from linenet import LINE_INI, LINE_NED, STAGGERED_LINE_NED
 
 from qcity import results
 from qcity.routing import hooks
 from qcity.routing.metrics import MIN_LINK_LOSS, energy_aware_metric
 from qcity.routing.report import SEED003_REPORTED, comparison_table, run_metrics
 from qcity.sim.runner import execute_run
-
-# A gateway at x = 0 and devices every 80 m along a line: with path-loss exponent 2.7 and no
-# shadowing a 0 dBm radio reaches about 110 m, so device k is k hops away from the gateway.
-LINE_NED = """
-import qcity.gateway.Gateway;
-import qcity.iot.ControlCenter;
-import qcity.iot.IotDevice;
-import qcity.radio.RadioMedium;
-
-network Line
-{
-    parameters:
-        int n = default(4);
-    submodules:
-        radioMedium: RadioMedium;
-        controlCenter: ControlCenter;
-        gateway: Gateway { x = 0m; y = 0m; multiHop = true; }
-        device[n]: IotDevice { x = (index + 1) * 80m; y = 0m; multiHop = true; }
-    connections:
-        gateway.backhaul <--> { datarate = 10Mbps; delay = 2ms; } <--> controlCenter.port++;
-}
-"""
-
-LINE_INI = """
-[General]
-network = Line
-sim-time-limit = 40s
-**.vector-recording = false
-**.radioMedium.pathLossExponent = 2.7
-**.radioMedium.shadowingStdDev = 0
-**.app.sendInterval = exponential(1s)
-**.energy.capacity = 100J
-"""
 
 
 def _scalars(r) -> dict:
@@ -73,8 +41,7 @@ def test_line_topology_relays_over_as_many_hops_as_devices_and_replies_come_back
 
 
 def test_python_shortest_path_hook_reproduces_the_builtin_policy(scenario):
-    ini = scenario(LINE_NED.replace("80m; y = 0m;", "80m; y = (index % 2) * 60m;"),
-                   LINE_INI + "Line.n = 8\n")
+    ini = scenario(STAGGERED_LINE_NED, LINE_INI + "Line.n = 8\n")
     builtin = execute_run(ini, "General", 0)
     python = execute_run(ini, "General", 0, overrides=['**.device[*].net.routingHook="qcity.routing.hooks:shortest_path"'])
     assert builtin.fingerprint == python.fingerprint and builtin.events == python.events
@@ -106,6 +73,7 @@ def test_broken_routing_hooks_fail_with_the_module_path(scenario, hook, message)
     ("**.net.minLinkQuality = 1.5", "minLinkQuality"),
     ('**.net.progress = "distance"', 'progress must be "hops" or "etx"'),
     ("**.net.maxHops = 0", "maxHops >= 1"),
+    ("**.net.experienceTimeout = 0s", "experienceTimeout > 0"),
 ])
 def test_out_of_range_router_parameters_are_rejected(scenario, setting, message):
     ini = scenario(LINE_NED, LINE_INI + setting + "\n")

@@ -30,6 +30,10 @@ void MeshRouter::initialize(int stage)
         beaconBytes = par("beaconBytes").intValue();
         routeWaitLimit = par("routeWaitLimit").intValue();
         routeWaitTimeout = par("routeWaitTimeout").doubleValue();
+        recordExperience = par("recordExperience").boolValue();
+        experienceTimeout = par("experienceTimeout").doubleValue();
+        if (experienceTimeout <= omnetpp::SimTime())
+            throw omnetpp::cRuntimeError("need experienceTimeout > 0");
         std::string progress = par("progress").stdstringValue();
         if (progress != "hops" && progress != "etx")
             throw omnetpp::cRuntimeError("progress must be \"hops\" or \"etx\", got \"%s\"", progress.c_str());
@@ -57,6 +61,11 @@ void MeshRouter::initialize(int stage)
         beaconSentSignal = registerSignal("beaconSent");
         neighboursSignal = registerSignal("neighbours");
         hopsSignal = registerSignal("hopsToGateway");
+        static const char *experienceNames[EXP_COLUMNS] = {
+            "expHops", "expLinkQuality", "expPathEtx", "expDelay", "expEnergyFraction", "expQueueLength", "expDistance",
+            "expDelivered", "expElapsed"};
+        for (int i = 0; i < EXP_COLUMNS; i++)
+            experienceSignals[i] = registerSignal(experienceNames[i]);
         beaconTimer = new omnetpp::cMessage("beaconTimer", BEACON);
     }
     else {  // the MAC knows its address after stage 0
@@ -174,6 +183,7 @@ void MeshRouter::sendBeacon()
     b->created = omnetpp::simTime();
     emit(beaconSentSignal, 1L);
     emitNeighbourState();  // neighbours may have timed out since the last beacon
+    expireDecisions();
     send(b, "lowerOut");
 }
 
@@ -202,6 +212,8 @@ void MeshRouter::fromBelow(IotPacket *pkt)
         return;
     }
     if (pkt->isAck()) {  // downlink: to this device, or one more hop back towards it
+        if (recordExperience)
+            resolveDecision({pkt->deviceId, pkt->seq}, true);
         if (pkt->deviceId == deviceId) {
             send(pkt, "upperOut");
             return;
@@ -293,6 +305,8 @@ bool MeshRouter::tryRoute(IotPacket *pkt, omnetpp::simtime_t waited)
         delete pkt;
         return true;
     }
+    if (recordExperience)
+        rememberDecision(pkt, next);
     pkt->nextHopMac = next;
     send(pkt, "lowerOut");
     return true;
@@ -317,16 +331,16 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
     Value delay = Value::list(), energy = Value::list(), fraction = Value::list(), queue = Value::list();
     Value distance = Value::list();
     for (int addr : candidates) {
-        const Neighbour &n = neighbours.at(addr);
+        CandidateView c = view(addr);
         address.append(addr);
-        candHops.append(n.hops);
-        quality.append(n.linkQuality);
-        pathEtx.append(n.etxVia());
-        delay.append(n.delayVia(hopTime));
-        energy.append(n.residualEnergy);
-        fraction.append(n.energyFraction);
-        queue.append(n.queueLength);
-        distance.append(std::hypot(n.x - x, n.y - y));
+        candHops.append(static_cast<int>(c.hops));
+        quality.append(c.linkQuality);
+        pathEtx.append(c.pathEtx);
+        delay.append(c.delay);
+        energy.append(c.residualEnergy);
+        fraction.append(c.energyFraction);
+        queue.append(static_cast<int>(c.queueLength));
+        distance.append(c.distance);
     }
     double residual = battery ? battery->getResidualEnergy() : std::numeric_limits<double>::infinity();
     Value request = Value::dict({
@@ -334,7 +348,8 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
         {"hops", hops},
         {"residualEnergy", residual},
         {"queueLength", mac->getQueueLength()},
-        {"packet", Value::dict({{"deviceId", pkt->deviceId}, {"hopCount", pkt->hopCount}, {"bytes", pkt->getByteLength()}})},
+        {"packet", Value::dict({{"deviceId", pkt->deviceId}, {"seq", pkt->seq}, {"hopCount", pkt->hopCount},
+                                 {"bytes", pkt->getByteLength()}})},
         {"candidates", Value::dict({{"address", address},
                                     {"hops", candHops},
                                     {"linkQuality", quality},
@@ -355,6 +370,47 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
         if (addr == next)
             return next;
     throw omnetpp::cRuntimeError("routingHook chose MAC address %d, which is not one of the candidates", next);
+}
+
+MeshRouter::CandidateView MeshRouter::view(int address) const
+{
+    const Neighbour &n = neighbours.at(address);
+    return {static_cast<double>(n.hops), n.linkQuality, n.etxVia(), n.delayVia(hopTime), n.residualEnergy,
+            n.energyFraction, static_cast<double>(n.queueLength), std::hypot(n.x - x, n.y - y)};
+}
+
+// ---- experience (training data for learned routing policies) ------------------------------
+
+void MeshRouter::rememberDecision(const IotPacket *pkt, int next)
+{
+    std::pair<int, int64_t> key{pkt->deviceId, pkt->seq};
+    if (pendingDecisions.count(key))  // a retransmission: the earlier copy was not acknowledged in time
+        resolveDecision(key, false);
+    pendingDecisions[key] = {omnetpp::simTime(), view(next)};
+}
+
+void MeshRouter::resolveDecision(const std::pair<int, int64_t> &key, bool delivered)
+{
+    auto it = pendingDecisions.find(key);
+    if (it == pendingDecisions.end())
+        return;
+    const CandidateView &c = it->second.chosen;
+    // one value per column at the same event, so the experience vectors line up row by row
+    const double row[EXP_COLUMNS] = {c.hops, c.linkQuality, c.pathEtx, c.delay, c.energyFraction, c.queueLength,
+                                     c.distance, delivered ? 1.0 : 0.0, (omnetpp::simTime() - it->second.at).dbl()};
+    for (int i = 0; i < EXP_COLUMNS; i++)
+        emit(experienceSignals[i], row[i]);
+    pendingDecisions.erase(it);
+}
+
+void MeshRouter::expireDecisions()
+{
+    std::vector<std::pair<int, int64_t>> expired;
+    for (const auto &[key, d] : pendingDecisions)
+        if (omnetpp::simTime() - d.at >= experienceTimeout)
+            expired.push_back(key);
+    for (const auto &key : expired)
+        resolveDecision(key, false);
 }
 
 }  // namespace qcity

@@ -35,6 +35,20 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
         double delayVia(omnetpp::simtime_t hopTime) const { return hopTime.dbl() / linkQuality + pathDelay; }
     };
 
+    // A candidate as a routing policy sees it (hook request columns, experience records).
+    struct CandidateView
+    {
+        double hops, linkQuality, pathEtx, delay, residualEnergy, energyFraction, queueLength, distance;
+    };
+
+    // An uplink forwarding decision waiting for its outcome: the reading's ACK passing
+    // back through this node (delivered) or experienceTimeout (lost).
+    struct PendingDecision
+    {
+        omnetpp::simtime_t at;
+        CandidateView chosen;
+    };
+
     // parameters
     bool sink = false;
     bool progressByEtx = false;  // candidates: lower path ETX (true) or fewer hops (false)
@@ -45,6 +59,8 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     double beaconJitter = 0.25, alpha = 0.2, minLinkQuality = 0.3;
     int maxHops = 10, beaconBytes = 20, routeWaitLimit = 10;
     double x = 0, y = 0;
+    bool recordExperience = false;
+    omnetpp::simtime_t experienceTimeout;
 
     // state
     int deviceId = -1;
@@ -55,10 +71,14 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     int lastAdvertisedHops = -2;
     bool poweredOff = false;
     omnetpp::cMessage *beaconTimer = nullptr;
+    std::map<std::pair<int, int64_t>, PendingDecision> pendingDecisions;  // by (device id, seq)
 
     // statistics
     omnetpp::simsignal_t forwardedSignal = 0, dropNoRouteSignal = 0, dropHopLimitSignal = 0, dropByPolicySignal = 0;
     omnetpp::simsignal_t beaconSentSignal = 0, neighboursSignal = 0, hopsSignal = 0;
+    enum ExperienceColumn { EXP_HOPS, EXP_QUALITY, EXP_ETX, EXP_DELAY, EXP_ENERGY, EXP_QUEUE, EXP_DISTANCE,
+                            EXP_DELIVERED, EXP_ELAPSED, EXP_COLUMNS };
+    omnetpp::simsignal_t experienceSignals[EXP_COLUMNS] = {};
 
     int numInitStages() const override { return 2; }
     void initialize(int stage) override;
@@ -77,6 +97,10 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     int chooseNextHop(const IotPacket *pkt, int hops, const std::vector<int> &candidates);
     int builtinChoice(const std::vector<int> &candidates) const;
     void emitNeighbourState();
+    CandidateView view(int address) const;
+    void rememberDecision(const IotPacket *pkt, int next);
+    void resolveDecision(const std::pair<int, int64_t> &key, bool delivered);
+    void expireDecisions();
 
   public:
     ~MeshRouter() override;

@@ -4,7 +4,7 @@ Each hook receives, per uplink packet::
 
     {"node": MAC address, "hops": own hop count, "residualEnergy": J,
      "queueLength": frames in own MAC,
-     "packet": {"deviceId", "hopCount", "bytes"},
+     "packet": {"deviceId", "seq", "hopCount", "bytes"},
      "candidates": {"address", "hops", "linkQuality", "pathEtx", "delay",
                     "residualEnergy", "energyFraction", "queueLength", "distance"}}
 
@@ -16,19 +16,10 @@ neighbour's address, or -1 to drop the packet.
 
 from __future__ import annotations
 
-import numpy as np
-
+from .candidates import column as _column
+from .candidates import pick as _pick
+from .learned import NeuralEnergyRouting, NeuralRouting
 from .metrics import energy_aware_metric
-
-
-def _column(request: dict, name: str) -> np.ndarray:
-    return np.asarray(request["candidates"][name], dtype=float)
-
-
-def _pick(request: dict, order_keys: list[np.ndarray]) -> int:
-    """The candidate first in lexicographic order of ``order_keys`` (first key most significant)."""
-    index = np.lexsort(tuple(reversed(order_keys)))[0]
-    return int(request["candidates"]["address"][index])
 
 
 def shortest_path(request: dict) -> int:
@@ -51,3 +42,9 @@ def energy_aware(request: dict) -> int:
     m = energy_aware_metric(_column(request, "residualEnergy"), _column(request, "delay"),
                             1 - _column(request, "linkQuality"))
     return _pick(request, [-m, _column(request, "delay")])
+
+
+#: seed 003's AI model alone (its AI-R baseline's routing); see :mod:`qcity.routing.learned`
+neural = NeuralRouting
+#: seed 003's proposed routing: the AI model's shortlist, Eq. 7 picks
+neural_energy = NeuralEnergyRouting

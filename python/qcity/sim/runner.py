@@ -106,7 +106,9 @@ def header_lines(run: RunConfig, network: str, result_dir: str, seed_set: int) -
     now = time.localtime()
     datetime = time.strftime("%Y%m%d-%H:%M:%S", now)
     pid = os.getpid()
-    run_id = f"{run.config}-{run.run_number}-{datetime}-{pid}"
+    # opp_run's form plus a random tail: runs of one process within the same second
+    # (a sweep, a training loop) must not share an ID, or readers would merge them
+    run_id = f"{run.config}-{run.run_number}-{datetime}-{pid}-{os.urandom(3).hex()}"
     q = _quote
     lines = [f"run {run_id}"]
     attrs = {
