@@ -62,3 +62,19 @@ def route_first_candidate_checked(request):
     assert all(h < request["hops"] for h in c["hops"]), "candidates must be closer to a gateway"
     assert all(0 < q <= 1 for q in c["linkQuality"]) and all(d > 0 for d in c["delay"])
     return int(c["address"][0])
+
+
+def backbone_as_int(request):
+    return 3 if request["event"] == "decide" else None
+
+
+def backbone_unknown_action(request):
+    return {"action": "teleport"} if request["event"] == "decide" else None
+
+
+def backbone_to_nobody(request):
+    return {"action": "forward", "next": 99} if request["event"] == "decide" else None
+
+
+def backbone_forward_without_next(request):
+    return {"action": "forward"} if request["event"] == "decide" else None

@@ -103,6 +103,18 @@ def test_nodes_sweep_is_configured():
     assert [r.iteration["numDevices"] for r in runs[::3]] == ["50", "100", "150", "200"]
 
 
+def test_every_routing_policy_runs_with_every_scheduler(tmp_path):
+    runs = IniFile(SCEN / "omnetpp.ini").runs("RoutingAndScheduling")
+    combos = {(r.iteration["routing"], r.iteration["scheduler"]) for r in runs}
+    assert len(combos) == len(runs) == 5 * 6
+    last = len(runs) - 1  # the learned routing with MF-MBO at the edge
+    s = _scalars(execute_run(SCEN / "omnetpp.ini", "RoutingAndScheduling", last, result_dir=str(tmp_path),
+                             sim_time_limit="12s"))
+    assert s[("SmartCity.controlCenter", "rxPk:count")] > 0
+    assert s[("SmartCity.edge", "roundTasks:sum")] > 0
+    assert sum(v for (m, n), v in s.items() if n == "forwarded:count" and ".net" in m) > 0
+
+
 def test_default_scenario_runs_and_reads_back(tmp_path):
     r = execute_run(SCEN / "omnetpp.ini", "SmartCity", 0, result_dir=str(tmp_path), sim_time_limit="3s")
     # fingerprint tier: the event trace of the default scenario. A deliberate change to the radio,

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "../iot/IotPacket.h"
+#include "qcity/hook.h"
+#include "qcity/sim.h"
+
+namespace qcity {
+
+// See TrustRouter.ned.
+class TrustRouter : public omnetpp::cSimpleModule
+{
+  public:
+    enum Misbehaviour { HONEST = 0, GREY_HOLE = 1, BLACK_HOLE = 2 };
+
+  protected:
+    enum TimerKind { LINK_FREE = 1, QKD_TOGGLE, RETRY, SWEEP };
+    using Key = std::pair<int, int64_t>;  // (source gateway, message number)
+
+    // One link to a neighbouring gateway.
+    struct Port
+    {
+        TrustRouter *neighbour = nullptr;
+        int address = -1;      // the neighbour's gateway index
+        int hopsToSink = -1;   // the neighbour's
+        double successes = 0, failures = 0;
+        bool qkdUp = true;
+        std::deque<std::pair<omnetpp::simtime_t, bool>> qkdHistory;  // state changes within the window
+        std::deque<IotPacket *> queue;
+        omnetpp::cMessage *linkFree = nullptr, *qkdToggle = nullptr;
+
+        double trust() const { return (successes + 1) / (successes + failures + 2); }
+    };
+
+    // A forwarded message whose acknowledgement this gateway waits for.
+    struct Pending
+    {
+        int port;
+        int64_t decision;
+        omnetpp::simtime_t at;
+    };
+
+    // parameters
+    Hook routingHook;
+    omnetpp::simtime_t ackTimeout, qkdMeanUp, qkdMeanDown, stabilityWindow, fallbackDelay, delayTime;
+    double trustMemory = 0.98, greyHoleDropRate = 0.5;
+    int maxDelays = 10, queueLimit = 200;
+
+    // state
+    int address = -1;
+    int hopsToSink = -1;
+    bool isSink = false;
+    Misbehaviour misbehaviour = HONEST;
+    std::vector<Port> ports;
+    std::map<Key, int> reverse;        // where each message came from: port, or -1 (own app)
+    std::map<Key, Pending> pending;    // forwarded, not yet acknowledged
+    std::map<Key, int> delays;         // how often each message has been delayed here
+    int64_t nextDecision = 0;
+    omnetpp::cMessage *sweepTimer = nullptr;
+
+    // statistics
+    omnetpp::simsignal_t forwardedSignal = 0, dropAttackSignal = 0, dropPolicySignal = 0, dropDelaySignal = 0;
+    omnetpp::simsignal_t dropQueueSignal = 0, dropNoRouteSignal = 0, delayedSignal = 0, trustSignal = 0;
+    omnetpp::simsignal_t chosenCompromisedSignal = 0;
+
+    int numInitStages() const override { return 2; }
+    void initialize(int stage) override;
+    void handleMessage(omnetpp::cMessage *msg) override;
+    void finish() override;
+
+    void discoverTopology();
+    void message(IotPacket *pkt, int fromPort);
+    void acknowledgement(IotPacket *ack, int fromPort);
+    void decide(IotPacket *pkt);
+    void forward(IotPacket *pkt, int port);
+    void transmit(int port);
+    void toggleQkd(int port);
+    double stability(int port) const;
+    void expirePending();
+    void observe(int port, bool delivered);
+    int builtinChoice(const std::vector<int> &candidates) const;
+    Value candidatesValue(const std::vector<int> &candidates) const;
+    Value callHook(const Value &request);
+
+  public:
+    ~TrustRouter() override;
+    Misbehaviour getMisbehaviour() const { return misbehaviour; }
+    int getHopsToSink() const { return hopsToSink; }
+};
+
+}  // namespace qcity
