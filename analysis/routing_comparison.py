@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcity.plotting import offscreen_pyplot
 from qcity.routing.report import SEED003_REPORTED, comparison_table, run_metrics
 
 #: seed 003 scheme -> the routing policy here that does what its routing does
@@ -47,12 +48,9 @@ def main(argv=None) -> int:
     print(SEED003_REPORTED.pivot(index="numDevices", columns="scheme").to_string())
     table.to_csv(f"{args.output}_table.csv")
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed (pip install 'qcity[analysis]'): no figure")
+        plt = offscreen_pyplot()
+    except ImportError as e:
+        print(f"{e}: no figure")
         return 0
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
     for ax, (ours, theirs, label, scale) in zip(axes.flat, PANELS):

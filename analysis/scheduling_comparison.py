@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcity.plotting import offscreen_pyplot
 from qcity.scheduling.compare import compare
 from qcity.scheduling.instance import CONSISTENCY, braun_instance
 
@@ -35,12 +36,9 @@ def main(argv=None) -> int:
     print(f"\nCP-SAT lower bound on the makespan: {c.bound:.6g} (its schedule: {c.cpsat_makespan:.6g})")
     table.to_csv(f"{args.output}_table.csv")
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed (pip install 'qcity[analysis]'): no figure")
+        plt = offscreen_pyplot()
+    except ImportError as e:
+        print(f"{e}: no figure")
         return 0
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for name, grp in c.curves.groupby("algorithm", sort=False):

@@ -21,6 +21,7 @@ import sys
 import pandas as pd
 
 from qcity import results
+from qcity.plotting import offscreen_pyplot
 
 POLICIES = ["Standard", "TrustThreshold", "QLearning"]
 
@@ -73,12 +74,9 @@ def main(argv=None) -> int:
     table.to_csv(f"{args.output}_table.csv")
     training = runs[runs.config == "Training"].sort_values("seedset")
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed (pip install 'qcity[analysis]'): no figure")
+        plt = offscreen_pyplot()
+    except ImportError as e:
+        print(f"{e}: no figure")
         return 0
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, (col, label) in zip(axes[:2], [("pdr", "delivery ratio"), ("to_compromised", "decisions to compromised gateways")]):

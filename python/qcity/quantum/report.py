@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 
 import pandas as pd
 
+from ..plotting import offscreen_pyplot
 from .keyrate import LinkParameters, rate_table
 
 
@@ -48,13 +48,7 @@ def simulated_points(result_files) -> pd.DataFrame:
 
 def plot(theory: pd.DataFrame, path: str | Path, simulated: pd.DataFrame | None = None) -> Path:
     """Draws the theory curves (and simulated points) to `path`."""
-    if importlib.util.find_spec("matplotlib") is None:
-        raise ImportError("plotting needs matplotlib: pip install 'qcity[analysis]'")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = offscreen_pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     ax.semilogy(theory.distance_km, theory.plob, "k:", label="PLOB bound (repeaterless)")
     ax.semilogy(theory.distance_km, theory.rate_infinite.where(theory.rate_infinite > 0), "-", label="decoy BB84, infinite decoys")
