@@ -86,7 +86,7 @@ void TrustRouter::initialize(int stage)
                 {"discountFactor", par("discountFactor").doubleValue()},
                 {"seed", static_cast<long long>(intuniform(0, 2147483647))},
             });
-            callHook(Value::dict({{"event", "init"}, {"node", address}, {"params", params}}));
+            routingHook(Value::dict({{"event", "init"}, {"node", address}, {"params", params}}));
         }
     }
 }
@@ -155,19 +155,17 @@ void TrustRouter::handleMessage(omnetpp::cMessage *msg)
 
 void TrustRouter::message(IotPacket *pkt, int fromPort)
 {
-    if (isSink) {
-        reverse[{pkt->deviceId, pkt->seq}] = fromPort;
-        send(pkt, "upperOut");
-        return;
-    }
-    bool transit = fromPort >= 0;
+    bool transit = fromPort >= 0;  // (the sink is never compromised)
     if (transit && (misbehaviour == BLACK_HOLE || (misbehaviour == GREY_HOLE && uniform(0, 1) < greyHoleDropRate))) {
         emit(dropAttackSignal, pkt);
         delete pkt;
         return;
     }
     reverse[{pkt->deviceId, pkt->seq}] = fromPort;
-    decide(pkt);
+    if (isSink)
+        send(pkt, "upperOut");
+    else
+        decide(pkt);
 }
 
 void TrustRouter::acknowledgement(IotPacket *ack, int fromPort)
@@ -175,10 +173,7 @@ void TrustRouter::acknowledgement(IotPacket *ack, int fromPort)
     Key key{ack->deviceId, ack->seq};
     auto p = pending.find(key);
     if (p != pending.end()) {
-        observe(p->second.port, true);
-        if (routingHook.isSet())
-            callHook(Value::dict({{"event", "outcome"}, {"decision", static_cast<long long>(p->second.decision)},
-                                  {"delivered", true}, {"delay", (omnetpp::simTime() - p->second.at).dbl()}}));
+        settle(p->second, true);
         pending.erase(p);
     }
     auto r = reverse.find(key);
@@ -214,7 +209,7 @@ void TrustRouter::decide(IotPacket *pkt)
     if (!routingHook.isSet())
         chosen = builtinChoice(candidates);
     else {
-        Value answer = callHook(Value::dict({
+        Value answer = routingHook(Value::dict({
             {"event", "decide"},
             {"node", address},
             {"decision", static_cast<long long>(decision)},
@@ -357,6 +352,15 @@ double TrustRouter::stability(int port) const
 
 // ---- trust -----------------------------------------------------------------------------
 
+// A forwarded message's fate is known: the neighbour's trust and the policy learn it.
+void TrustRouter::settle(const Pending &decision, bool delivered)
+{
+    observe(decision.port, delivered);
+    if (routingHook.isSet())
+        routingHook(Value::dict({{"event", "outcome"}, {"decision", static_cast<long long>(decision.decision)},
+                                 {"delivered", delivered}, {"delay", (omnetpp::simTime() - decision.at).dbl()}}));
+}
+
 void TrustRouter::observe(int port, bool delivered)
 {
     Port &p = ports[port];
@@ -375,10 +379,7 @@ void TrustRouter::expirePending()
             ++it;
             continue;
         }
-        observe(it->second.port, false);
-        if (routingHook.isSet())
-            callHook(Value::dict({{"event", "outcome"}, {"decision", static_cast<long long>(it->second.decision)},
-                                  {"delivered", false}, {"delay", (now - it->second.at).dbl()}}));
+        settle(it->second, false);
         reverse.erase(it->first);
         it = pending.erase(it);
     }
@@ -388,9 +389,7 @@ void TrustRouter::finish()
 {
     recordScalar("compromised", misbehaviour);
     if (routingHook.isSet())
-        callHook(Value::dict({{"event", "finish"}, {"node", address}}));
+        routingHook(Value::dict({{"event", "finish"}, {"node", address}}));
 }
-
-Value TrustRouter::callHook(const Value &request) { return routingHook(request); }
 
 }  // namespace qcity

@@ -80,10 +80,10 @@ class TrustRouter : public omnetpp::cSimpleModule
     void toggleQkd(int port);
     double stability(int port) const;
     void expirePending();
+    void settle(const Pending &decision, bool delivered);
     void observe(int port, bool delivered);
     int builtinChoice(const std::vector<int> &candidates) const;
     Value candidatesValue(const std::vector<int> &candidates) const;
-    Value callHook(const Value &request);
 
   public:
     ~TrustRouter() override;

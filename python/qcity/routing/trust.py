@@ -77,10 +77,10 @@ class QLearningRouting:
         self.delayed: dict[tuple[int, int], list[tuple[int, int]]] = {}  # by (source, seq)
         self.table: Path | None = None
         self.lock: Path | None = None
+        self._handlers = {"init": self._init, "decide": self._decide, "outcome": self._outcome, "finish": self._finish}
 
     def __call__(self, request: dict) -> dict | None:
-        handler = {"init": self._init, "decide": self._decide, "outcome": self._outcome, "finish": self._finish}
-        return handler[request["event"]](request)
+        return self._handlers[request["event"]](request)
 
     # ---- lifecycle ----------------------------------------------------------------------
 
