@@ -21,6 +21,7 @@ void GatewayRouter::initialize()
     queueLengthSignal = registerSignal("queueLength");
     dropSignal = registerSignal("dropQueueFull");
     forwardedSignal = registerSignal("forwarded");
+    handshakeSignal = registerSignal("handshakeFragment");
     serviceTimer = new omnetpp::cMessage("service", PROCESSED);
     emit(queueLengthSignal, 0L);
 }
@@ -44,6 +45,11 @@ void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
         return;
     }
     deviceMac[pkt->deviceId] = pkt->lastHopMac;
+    if (pkt->type == IotPacket::SECURITY_HANDSHAKE) {  // the device's session ends here, at its gateway
+        emit(handshakeSignal, pkt);
+        delete pkt;
+        return;
+    }
     if (static_cast<int>(queue.size()) >= queueLength) {
         emit(dropSignal, pkt);
         delete pkt;

@@ -25,7 +25,7 @@ class GatewayRouter : public omnetpp::cSimpleModule
     omnetpp::cMessage *serviceTimer = nullptr;
 
     // statistics
-    omnetpp::simsignal_t queueLengthSignal = 0, dropSignal = 0, forwardedSignal = 0;
+    omnetpp::simsignal_t queueLengthSignal = 0, dropSignal = 0, forwardedSignal = 0, handshakeSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

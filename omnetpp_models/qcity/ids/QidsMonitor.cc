@@ -27,6 +27,7 @@ void QidsMonitor::initialize()
     thresholdSignal = registerSignal("qidsThreshold");
     alertSignal = registerSignal("qidsAlert");
     windowTimer = new omnetpp::cMessage("window", WINDOW);
+    windowTimer->setSchedulingPriority(1);  // after key blocks that reach the KeyManager at the same instant
     scheduleAt(omnetpp::simTime() + window, windowTimer);
 }
 

@@ -9,7 +9,7 @@ namespace qcity {
 class IotPacket : public omnetpp::cPacket
 {
   public:
-    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK, ROUTE_BEACON };
+    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK, ROUTE_BEACON, SECURITY_HANDSHAKE };
     // special values of nextHopMac
     static constexpr int TO_GATEWAY = -1;  // the device's associated gateway (single-hop access)
     static constexpr int BROADCAST = -2;   // every radio in range, unacknowledged

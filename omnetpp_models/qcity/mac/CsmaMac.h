@@ -90,6 +90,8 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     void signalArrives(const MacFrame *frame, omnetpp::simtime_t start, omnetpp::simtime_t end, double powerDbm);
     void powerOff() override;
     int getAddress() const { return address; }
+    int getGatewayAddress() const { return gatewayAddress; }  // devices: the gateway chosen in stage 1
+    RadioMedium *getMedium() const { return medium; }
     int getQueueLength() const { return static_cast<int>(queue.size()) + (current ? 1 : 0); }
 };
 

@@ -101,7 +101,9 @@ void QkdLink::runBlock()
     Value args = linkArgs;
     args.set("seed", static_cast<long long>(seed >> 1));
     omnetpp::simtime_t now = omnetpp::simTime();
-    bool attacked = now >= attackStart && (attackEnd < omnetpp::SimTime() || now < attackEnd);
+    // the block's pulses went out over the last blockInterval: it counts as attacked if its midpoint was
+    omnetpp::simtime_t mid = now - blockInterval / 2;
+    bool attacked = mid >= attackStart && (attackEnd < omnetpp::SimTime() || mid < attackEnd);
     args.set("intercept_resend", attacked ? interceptResend : 0.0);
     args.set("pns_attack", attacked && pnsAttack);
     Value r = keyRateHook(args);

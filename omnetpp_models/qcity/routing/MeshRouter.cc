@@ -305,7 +305,7 @@ bool MeshRouter::tryRoute(IotPacket *pkt, omnetpp::simtime_t waited)
         delete pkt;
         return true;
     }
-    if (recordExperience)
+    if (recordExperience && pkt->type != IotPacket::SECURITY_HANDSHAKE)  // handshakes get no end-to-end ACK
         rememberDecision(pkt, next);
     pkt->nextHopMac = next;
     send(pkt, "lowerOut");

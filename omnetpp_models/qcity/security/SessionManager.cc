@@ -21,7 +21,7 @@ void SessionManager::initialize()
         {"epsilon_min", par("epsilonMin").doubleValue()}, {"hysteresis", par("hysteresis").doubleValue()},
         {"smoothing", par("smoothing").doubleValue()}, {"qber_limit", par("qberLimit").doubleValue()},
         {"hybrid", par("hybridWhenQuantum").boolValue()},
-        {"demand_bps", sessionKeyBits / sessionInterval.dbl()},
+        {"demand_bps", sessionKeyBits / sessionInterval.dbl()}, {"classical_level", par("classicalLevel").doubleValue()},
     });
     securityHook.resolve(par("securityHook").stdstringValue());
     modeSignal = registerSignal("sessionMode");
@@ -29,6 +29,10 @@ void SessionManager::initialize()
     kIotSignal = registerSignal("kIot");
     fallbackSignal = registerSignal("poolFallback");
     handshakeSignal = registerSignal("handshakeBytes");
+    levelSignal = registerSignal("securityLevel");
+    deviceModeSignal = registerSignal("deviceSessionMode");
+    deviceLevelSignal = registerSignal("deviceSecurityLevel");
+    deviceFallbackSignal = registerSignal("devicePoolFallback");
     sessionTimer = new omnetpp::cMessage("session", SESSION);
     scheduleAt(omnetpp::simTime() + sessionInterval, sessionTimer);
 }
@@ -57,6 +61,10 @@ void SessionManager::openSession()
     int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
     if (mode < 0)
         throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
+    const Value &levels = r["security_levels"];
+    const char *names[3] = {"pqc", "qkd", "hybrid"};
+    for (int i = 0; i < 3; i++)
+        securityLevel[i] = levels[names[i]].asDouble();
     if (r.has("fallback") && r["fallback"].asBool())
         emit(fallbackSignal, 1L);
     else if (mode != PQC && !keys->consume(sessionKeyBits))
@@ -69,6 +77,20 @@ void SessionManager::openSession()
     emit(modeSignal, (long)mode);
     emit(kIotSignal, r["k_iot"].asDouble());
     emit(handshakeSignal, (long)r["kem_bytes"].asInt());
+    emit(levelSignal, securityLevel[mode]);
+}
+
+SessionManager::Mode SessionManager::grantDeviceSession()
+{
+    Enter_Method("grantDeviceSession()");
+    Mode mode = lastMode < 0 ? PQC : static_cast<Mode>(lastMode);
+    if (mode != PQC && !keys->consume(sessionKeyBits)) {
+        emit(deviceFallbackSignal, 1L);
+        mode = PQC;
+    }
+    emit(deviceModeSignal, static_cast<long>(mode));
+    emit(deviceLevelSignal, lastMode < 0 ? par("classicalLevel").doubleValue() : securityLevel[mode]);
+    return mode;
 }
 
 }  // namespace qcity

@@ -8,9 +8,11 @@ namespace qcity {
 // See SessionManager.ned.
 class SessionManager : public omnetpp::cSimpleModule
 {
+  public:
+    enum Mode { PQC = 0, QKD = 1, HYBRID = 2 };
+
   protected:
     enum TimerKind { SESSION = 1 };
-    enum Mode { PQC = 0, QKD = 1, HYBRID = 2 };
 
     // parameters
     KeyManager *keys = nullptr;
@@ -22,9 +24,11 @@ class SessionManager : public omnetpp::cSimpleModule
     // state
     omnetpp::cMessage *sessionTimer = nullptr;
     int lastMode = -1;
+    double securityLevel[3] = {0, 0, 0};  // Theorem 1 level of a session in each mode, from the last hook call
 
     // statistics
     omnetpp::simsignal_t modeSignal = 0, switchSignal = 0, kIotSignal = 0, fallbackSignal = 0, handshakeSignal = 0;
+    omnetpp::simsignal_t levelSignal = 0, deviceModeSignal = 0, deviceLevelSignal = 0, deviceFallbackSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
@@ -32,6 +36,10 @@ class SessionManager : public omnetpp::cSimpleModule
 
   public:
     ~SessionManager() override;
+    // A device session under this gateway (DeviceSecurity): the current mode, with sessionKeyBits taken
+    // from the pool for QKD and hybrid sessions, or PQC when the pool is short (counted). Before the
+    // first epoch decision, devices get PQC.
+    Mode grantDeviceSession();
 };
 
 }  // namespace qcity

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric import mlkem
 
 from ..quantum.qesif import decoherence_impact, iot_key_rate, quantum_entropy
+from .security import session_levels
 from .switching import AdaptiveSwitch
 
 
@@ -13,7 +14,7 @@ class SecuritySession:
 
     args: time, mode ("qkd", "pqc", "hybrid" or "adaptive"), qber and key_rate_bps of the
     QKD link, pool_ok, demand_bps (session key bits per second), trust, qber_ref,
-    epsilon_min, hysteresis, smoothing, qber_limit, hybrid. K_IoT is QESIF Eq. 1 with
+    epsilon_min, hysteresis, smoothing, qber_limit, hybrid, classical_level. K_IoT is QESIF Eq. 1 with
     H_q = 1 - h(QBER), delta = max(1, QBER / QBER_ref) and communication cost
     eta = demand / key rate. For PQC and hybrid sessions an ML-KEM-768 encapsulation
     to the peer is made and checked against its decapsulation.
@@ -50,4 +51,6 @@ class SecuritySession:
             if self.peer.decapsulate(ciphertext) != secret:
                 raise RuntimeError("ML-KEM decapsulation disagrees with encapsulation")
             kem_bytes = len(ciphertext)
-        return {"mode": mode, "k_iot": k_iot, "cause": cause, "kem_bytes": kem_bytes, "fallback": fallback}
+        levels = session_levels(min(qber, 1.0), float(args["classical_level"]))
+        return {"mode": mode, "k_iot": k_iot, "cause": cause, "kem_bytes": kem_bytes, "fallback": fallback,
+                "security_levels": levels}

@@ -1,0 +1,143 @@
+"""Security in the smart-city scenario: QKD gateways, device sessions, device-side crypto costs."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qcity import results
+from qcity.sim.ini import IniFile
+from qcity.sim.runner import execute_run
+
+SCEN = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
+
+# DeviceSecurity.ned defaults, restated here on purpose: the test checks the module charges them
+CLOCK = 32e6
+ENCAPS = 1138225
+AEAD_PER_BYTE = 2206
+READING_BYTES = 72  # MQTT QoS 1 PUBLISH with the default sizes (test_smartcity)
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    """One secure gateway, a few devices, and an ini body written by the test."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SCEN / "SmartCity.ned", tmp_path)
+
+    def make(body: str, gateways: int = 1, devices: int = 1, area: str = "50m", secure_gateways: bool = True,
+             secure_devices: bool = True) -> Path:
+        ini = tmp_path / "omnetpp.ini"
+        # the body first: within a section the first matching line wins
+        ini.write_text("[General]\nnetwork = SmartCity\n" + body + "\n**.vector-recording = false\n"
+                       f"SmartCity.numGateways = {gateways}\nSmartCity.numDevices = {devices}\nSmartCity.areaSize = {area}\n"
+                       f"**.radioMedium.pathLossExponent = 2.7\n**.gateway[*].secure = {str(secure_gateways).lower()}\n"
+                       f"**.device[*].secure = {str(secure_devices).lower()}\n**.qkd.pulseRate = 2MHz\n")
+        return ini
+
+    return make
+
+
+def _scalars(r) -> dict:
+    df = results.get_scalars(results.read_result_files(str(r.sca_path)))
+    return {(row.module, row.name): row.value for row in df.itertuples()}
+
+
+def test_pqc_session_costs_the_published_cycles_and_sends_the_ciphertext_in_fragments(city):
+    ini = city('sim-time-limit = 10s\n**.sessions.mode = "pqc"\n**.app.sendInterval = exponential(500ms)\n')
+    s = _scalars(execute_run(ini, "General", 0))
+    dev, gw = "SmartCity.device[0]", "SmartCity.gateway[0]"
+    sent = s[(f"{dev}.app", "sentPk:count")]
+    assert s[(f"{dev}.sec", "sessions:count")] == 1  # the default rekeyInterval (60 s) outlasts the run
+    # one encapsulation plus AES-GCM over every first transmission
+    expected = (ENCAPS + AEAD_PER_BYTE * READING_BYTES * sent) / CLOCK
+    assert s[(f"{dev}.sec", "cryptoTime:sum")] == pytest.approx(expected, rel=1e-9)
+    # 18 bytes of IPv6/UDP + 1088 bytes of ML-KEM-768 ciphertext in 111-byte fragments, each with a 5-byte header
+    fragments = math.ceil((18 + 1088) / 111)
+    assert s[(f"{dev}.sec", "handshakeFragments:sum")] == fragments
+    assert s[(f"{gw}.router", "handshakeFragments:count")] == fragments
+    assert s[(f"{gw}.router", "handshakeBytes:sum")] == 18 + 1088 + 5 * fragments
+    # handshakes end at the gateway; readings (28 bytes of nonce and tag heavier) reach the control centre
+    assert s[("SmartCity.controlCenter", "rxPk:count")] >= sent - 1
+    assert s[(f"{gw}.sessions", "deviceSecurityLevel:mean")] == pytest.approx(0.75)
+    assert s[(f"{gw}.keys", "consumedBits:sum")] == 0
+
+
+def test_qkd_sessions_take_key_from_the_gateway_pool(city):
+    ini = city('sim-time-limit = 12s\n**.sessions.mode = "qkd"\n**.device[*].sec.rekeyInterval = 2s\n'
+               "**.app.startTime = 3s\n", devices=3)
+    s = _scalars(execute_run(ini, "General", 0))
+    gw = "SmartCity.gateway[0]"
+    device_sessions = s[(f"{gw}.sessions", "deviceSessions:count")]
+    assert device_sessions == sum(s[(f"SmartCity.device[{i}].sec", "sessions:count")] for i in range(3)) > 3
+    assert s[(f"{gw}.sessions", "devicePoolFallbacks:count")] == 0
+    epochs = s[(f"{gw}.sessions", "sessionMode:count")]  # the gateway's own sessions, one a second
+    assert epochs >= 11
+    fell_back = s[(f"{gw}.sessions", "poolFallbacks:count")]  # the first epoch: no key yet
+    # every other epoch session and every device session took 256 bits, each bit once
+    assert s[(f"{gw}.keys", "consumedBits:sum")] == 256 * (device_sessions + epochs - fell_back)
+    assert s[(f"{gw}.router", "handshakeFragments:count")] == 0  # QKD sessions send no ciphertext
+    assert 0.8 < s[(f"{gw}.sessions", "deviceSecurityLevel:mean")] <= 1
+
+
+def test_security_costs_device_energy(city):
+    # the device's application and MAC on RNGs of their own: both runs publish at the same instants
+    body = ("sim-time-limit = 10s\n**.app.sendInterval = exponential(200ms)\n**.sessions.mode = \"pqc\"\n"
+            "num-rngs = 3\n**.device[*].app.rng-0 = 1\n**.device[*].mac.rng-0 = 2\n")
+    secure = _scalars(execute_run(city(body), "General", 0, result_dir="secure"))
+    plain = _scalars(execute_run(city(body, secure_gateways=False, secure_devices=False), "General", 0,
+                                 result_dir="plain"))
+    dev = "SmartCity.device[0]"
+    assert secure[(f"{dev}.app", "sentPk:count")] == plain[(f"{dev}.app", "sentPk:count")]
+    assert secure[(f"{dev}.energy", "radioTimeTx")] > plain[(f"{dev}.energy", "radioTimeTx")]  # ciphertext, nonces, tags
+    cpu_energy = secure[(f"{dev}.sec", "cryptoTime:sum")] * 14.4e-3  # Battery.cpuActivePower
+    extra = secure[(f"{dev}.energy", "consumedEnergy:last")] - plain[(f"{dev}.energy", "consumedEnergy:last")]
+    assert extra > 0.5 * cpu_energy  # (listening time shifts a little with the timing, either way)
+
+
+def test_eavesdropped_gateway_link_switches_its_device_sessions_to_pqc_and_back(city):
+    ini = city('sim-time-limit = 30s\n**.sessions.mode = "adaptive"\n**.device[*].sec.rekeyInterval = 1s\n'
+               "**.gateway[0].qkd.interceptResend = 0.6\n**.gateway[0].qkd.attackStart = 10s\n"
+               "**.gateway[0].qkd.attackEnd = 20s\n"
+               "**.sessions.deviceSessions.vector-recording = true\n"
+               "**.sessions.deviceSessions.result-recording-modes = default,+vector\n",
+               gateways=2, devices=12, area="200m")
+    r = execute_run(ini, "General", 0)
+    df = results.read_result_files([str(r.sca_path), str(r.vec_path)])
+    vectors = results.get_vectors(df)
+    modes = {row.module: (row.vectime, row.vecvalue) for row in vectors.itertuples() if row.name == "deviceSessions:vector"}
+    t, m = modes["SmartCity.gateway[0].sessions"]
+    assert np.all(m[(t > 3) & (t < 10)] == 1)  # QKD once the first blocks are in
+    assert np.all(m[(t > 11) & (t < 20)] == 0)  # PQC while the link is attacked
+    assert np.all(m[t > 24] == 1)  # QKD again once the link is clean and the pool refilled
+    t1, m1 = modes["SmartCity.gateway[1].sessions"]
+    assert np.all(m1[t1 > 3] == 1)  # the other gateway's link was never attacked
+    s = _scalars(r)
+    assert s[("SmartCity.gateway[0].ids", "qidsAlerts:count")] > 0
+    assert s[("SmartCity.gateway[1].ids", "qidsAlerts:count")] == 0
+
+
+def test_a_secure_device_needs_a_secure_gateway(city):
+    ini = city("sim-time-limit = 2s\n", secure_gateways=False)
+    with pytest.raises(RuntimeError, match="secure = true"):
+        execute_run(ini, "General", 0)
+
+
+@pytest.mark.parametrize("setting,message", [
+    ("**.sec.cpuClock = 0Hz", "cpuClock"),
+    ("**.sec.kemEncapsCycles = -1", "must not be negative"),
+    ("**.sec.fragmentBytes = 0B", "fragmentBytes"),
+])
+def test_bad_device_security_parameters_are_errors(city, setting, message):
+    with pytest.raises(RuntimeError, match=message):
+        execute_run(city("sim-time-limit = 1s\n" + setting + "\n"), "General", 0)
+
+
+def test_ablation_configs_pair_each_variant_with_its_qids_setting():
+    runs = IniFile(SCEN / "omnetpp.ini").runs("Ablation")
+    variants = {(r.iteration["mode"], r.iteration["qids"]) for r in runs}
+    assert variants == {('"adaptive"', "true"), ('"pqc"', "true"), ('"adaptive"', "false"), ('"qkd"', "true")}
+    assert len(runs) == 8
