@@ -141,3 +141,23 @@ def test_ablation_configs_pair_each_variant_with_its_qids_setting():
     variants = {(r.iteration["mode"], r.iteration["qids"]) for r in runs}
     assert variants == {('"adaptive"', "true"), ('"pqc"', "true"), ('"adaptive"', "false"), ('"qkd"', "true")}
     assert len(runs) == 8
+
+
+def test_security_report_reads_modes_levels_and_detections_from_result_files(city, tmp_path):
+    from qcity.crypto.report import comparison_table, run_metrics
+
+    ini = city('sim-time-limit = 14s\n**.sessions.mode = "${mode=qkd,pqc}"\n**.device[*].sec.rekeyInterval = 3s\n'
+               "**.gateway[0].qkd.interceptResend = 0.6\n**.gateway[0].qkd.attackStart = 6s\n"
+               "**.gateway[0].qkd.attackEnd = 10s\n", devices=4)
+    for run in range(2):
+        execute_run(ini, "General", run, result_dir=str(tmp_path / "res"))
+    runs = run_metrics(tmp_path / "res")
+    table = comparison_table(runs, "mode")
+    assert set(table.index) == {"qkd", "pqc"}
+    assert table.loc["pqc", "device_security_level"] == pytest.approx(0.75)
+    assert table.loc["pqc", "key_bits_used"] == 0 < table.loc["qkd", "key_bits_used"]
+    # QKD mode falls back to PQC before the first key and while the attacked link has none
+    assert table.loc["pqc", "handshake_bytes_per_device"] > table.loc["qkd", "handshake_bytes_per_device"] > 0
+    assert (runs.adr > 0.5).all() and (runs.false_alarms == 0).all()  # 4 attacked windows, Q-IDS on
+    assert (runs.below_theorem1_bound == 0).all()
+    assert ((runs.pdr > 0.5) & (runs.pdr <= 1)).all()

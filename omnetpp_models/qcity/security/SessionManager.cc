@@ -33,6 +33,7 @@ void SessionManager::initialize()
     deviceModeSignal = registerSignal("deviceSessionMode");
     deviceLevelSignal = registerSignal("deviceSecurityLevel");
     deviceFallbackSignal = registerSignal("devicePoolFallback");
+    belowBoundSignal = registerSignal("belowTheorem1Bound");
     sessionTimer = new omnetpp::cMessage("session", SESSION);
     scheduleAt(omnetpp::simTime() + sessionInterval, sessionTimer);
 }
@@ -61,10 +62,12 @@ void SessionManager::openSession()
     int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
     if (mode < 0)
         throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
-    const Value &levels = r["security_levels"];
+    const Value &levels = r["security_levels"], &bounds = r["theorem1_bounds"];
     const char *names[3] = {"pqc", "qkd", "hybrid"};
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         securityLevel[i] = levels[names[i]].asDouble();
+        theorem1Bound[i] = bounds[names[i]].asDouble();
+    }
     if (r.has("fallback") && r["fallback"].asBool())
         emit(fallbackSignal, 1L);
     else if (mode != PQC && !keys->consume(sessionKeyBits))
@@ -77,7 +80,14 @@ void SessionManager::openSession()
     emit(modeSignal, (long)mode);
     emit(kIotSignal, r["k_iot"].asDouble());
     emit(handshakeSignal, (long)r["kem_bytes"].asInt());
-    emit(levelSignal, securityLevel[mode]);
+    emitLevel(levelSignal, mode);
+}
+
+void SessionManager::emitLevel(omnetpp::simsignal_t signal, int mode)
+{
+    emit(signal, securityLevel[mode]);
+    if (securityLevel[mode] < theorem1Bound[mode])
+        emit(belowBoundSignal, static_cast<long>(mode));
 }
 
 SessionManager::Mode SessionManager::grantDeviceSession()
@@ -89,7 +99,10 @@ SessionManager::Mode SessionManager::grantDeviceSession()
         mode = PQC;
     }
     emit(deviceModeSignal, static_cast<long>(mode));
-    emit(deviceLevelSignal, lastMode < 0 ? par("classicalLevel").doubleValue() : securityLevel[mode]);
+    if (lastMode < 0)  // no epoch yet: a PQC session at the classical level, which meets its bound
+        emit(deviceLevelSignal, par("classicalLevel").doubleValue());
+    else
+        emitLevel(deviceLevelSignal, mode);
     return mode;
 }
 

@@ -25,10 +25,14 @@ class SessionManager : public omnetpp::cSimpleModule
     omnetpp::cMessage *sessionTimer = nullptr;
     int lastMode = -1;
     double securityLevel[3] = {0, 0, 0};  // Theorem 1 level of a session in each mode, from the last hook call
+    double theorem1Bound[3] = {0, 0, 0};  // and the theorem's lower bound for it
 
     // statistics
     omnetpp::simsignal_t modeSignal = 0, switchSignal = 0, kIotSignal = 0, fallbackSignal = 0, handshakeSignal = 0;
     omnetpp::simsignal_t levelSignal = 0, deviceModeSignal = 0, deviceLevelSignal = 0, deviceFallbackSignal = 0;
+    omnetpp::simsignal_t belowBoundSignal = 0;
+
+    void emitLevel(omnetpp::simsignal_t signal, int mode);
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

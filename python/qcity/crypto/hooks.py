@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric import mlkem
 
 from ..quantum.qesif import decoherence_impact, iot_key_rate, quantum_entropy
-from .security import session_levels
+from .security import session_levels, theorem1_bound
 from .switching import AdaptiveSwitch
 
 
@@ -51,6 +51,8 @@ class SecuritySession:
             if self.peer.decapsulate(ciphertext) != secret:
                 raise RuntimeError("ML-KEM decapsulation disagrees with encapsulation")
             kem_bytes = len(ciphertext)
-        levels = session_levels(min(qber, 1.0), float(args["classical_level"]))
+        classical = float(args["classical_level"])
+        levels = session_levels(min(qber, 1.0), classical)
+        bounds = {m: theorem1_bound(classical, int(m != "pqc")) for m in levels}
         return {"mode": mode, "k_iot": k_iot, "cause": cause, "kem_bytes": kem_bytes, "fallback": fallback,
-                "security_levels": levels}
+                "security_levels": levels, "theorem1_bounds": bounds}
