@@ -6,10 +6,12 @@
 prints the table (mean over repetitions; PDR, latency, throughput at the control
 centre, device energy, hops, relayed packets, drops), writes routing_table.csv and
 routing_comparison.png. Seed 003's Tables 1-4 are drawn beside ours as labelled
-references. Its schemes map onto our policies by their routing only (SCHEME_ROUTING):
+references. Its schemes map onto our policies by their routing (SCHEME_ROUTING):
 CSR's conventional routing is shortest_path, AI-R's AI routing is neural, the
-proposed scheme's is neural_energy; the quantum key management that also separates
-AI-R from the proposed scheme does not change device traffic in this model. Its
+proposed scheme's is neural_energy. Given results of the Schemes config instead of
+Routing, each scheme also has its security half on every device: ML-KEM-768 sessions
+for CSR and AI-R (post-quantum standing in for their classical key exchange), adaptive
+QKD key management for the proposed scheme (DeviceSecurity); the table is the same. Its
 network-wide energy of 0.8-2.7 J is what 50 always-listening 802.15.4 radios
 (CC2420 receive: 56 mW each) spend together in under a second.
 """
@@ -35,7 +37,7 @@ PANELS = [  # (our column, seed 003 column, label, our scale)
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("results", nargs="+", help="result files or folders of the Routing config")
+    ap.add_argument("results", nargs="+", help="result files or folders of the Routing or Schemes config")
     ap.add_argument("-o", "--output", default="routing", help="prefix of the output files")
     args = ap.parse_args(argv)
     runs = run_metrics(args.results)
