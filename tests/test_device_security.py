@@ -161,3 +161,36 @@ def test_security_report_reads_modes_levels_and_detections_from_result_files(cit
     assert (runs.adr > 0.5).all() and (runs.false_alarms == 0).all()  # 4 attacked windows, Q-IDS on
     assert (runs.below_theorem1_bound == 0).all()
     assert ((runs.pdr > 0.5) & (runs.pdr <= 1)).all()
+
+
+def test_schemes_config_pairs_each_routing_with_its_security():
+    runs = IniFile(SCEN / "omnetpp.ini").runs("Schemes")
+    pairs = {(r.iteration["routing"], r.iteration["mode"]) for r in runs}
+    assert pairs == {("shortest_path", '"pqc"'), ("neural", '"pqc"'), ("neural_energy", '"adaptive"')}
+    assert len(runs) == 3 * 4 * 2
+
+
+def _load_script(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, SCEN.parents[2] / "analysis" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_security_analysis_script_prints_the_mode_table(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    small = ["SmartCity.numGateways=1", "SmartCity.numDevices=3", "SmartCity.areaSize=50m", "sim-time-limit=4s"]
+    for run in (0, 2):  # the first two modes
+        execute_run(SCEN / "omnetpp.ini", "SecurityModes", run, result_dir="res", overrides=small)
+    assert _load_script("security_modes").main(["res", "-o", "sec"]) == 0
+    out = capsys.readouterr().out
+    assert "session modes" in out and "device_security_level" in out and (tmp_path / "sec_modes.csv").exists()
+
+
+def test_puf_analysis_script_runs_small(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert _load_script("puf_authentication").main(["--devices", "3", "--attempts", "2", "-o", "p"]) == 0
+    out = capsys.readouterr().out
+    assert "RSA-2048" in out and "ML-DSA-44" in out and (tmp_path / "p_costs.csv").exists()

@@ -62,11 +62,14 @@ void SessionManager::openSession()
     int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
     if (mode < 0)
         throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
-    const Value &levels = r["security_levels"], &bounds = r["theorem1_bounds"];
-    const char *names[3] = {"pqc", "qkd", "hybrid"};
-    for (int i = 0; i < 3; i++) {
-        securityLevel[i] = levels[names[i]].asDouble();
-        theorem1Bound[i] = bounds[names[i]].asDouble();
+    levelsKnown = r.has("security_levels") && r.has("theorem1_bounds");  // optional in a user's hook
+    if (levelsKnown) {
+        const Value &levels = r["security_levels"], &bounds = r["theorem1_bounds"];
+        const char *names[3] = {"pqc", "qkd", "hybrid"};
+        for (int i = 0; i < 3; i++) {
+            securityLevel[i] = levels[names[i]].asDouble();
+            theorem1Bound[i] = bounds[names[i]].asDouble();
+        }
     }
     if (r.has("fallback") && r["fallback"].asBool())
         emit(fallbackSignal, 1L);
@@ -85,6 +88,8 @@ void SessionManager::openSession()
 
 void SessionManager::emitLevel(omnetpp::simsignal_t signal, int mode)
 {
+    if (!levelsKnown)
+        return;
     emit(signal, securityLevel[mode]);
     if (securityLevel[mode] < theorem1Bound[mode])
         emit(belowBoundSignal, static_cast<long>(mode));

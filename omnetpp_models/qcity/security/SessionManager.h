@@ -26,6 +26,7 @@ class SessionManager : public omnetpp::cSimpleModule
     int lastMode = -1;
     double securityLevel[3] = {0, 0, 0};  // Theorem 1 level of a session in each mode, from the last hook call
     double theorem1Bound[3] = {0, 0, 0};  // and the theorem's lower bound for it
+    bool levelsKnown = false;             // the hook returned both
 
     // statistics
     omnetpp::simsignal_t modeSignal = 0, switchSignal = 0, kIotSignal = 0, fallbackSignal = 0, handshakeSignal = 0;
