@@ -102,3 +102,15 @@ def test_switch_goes_to_pqc_under_eavesdropping_and_back_without_flapping():
     for t in range(50):
         sw2.decide(t, 0.31 if t % 2 else 0.33, 0.02)
     assert len(sw2.events) <= 1
+
+
+@pytest.mark.parametrize("mode", ["pqc", "hybrid"])
+def test_ml_kem_1024_keys_work_like_768(mode):
+    private = mlkem.MLKEM1024PrivateKey.generate()
+    pool_a, pool_b = KeyPool(), KeyPool()
+    shared = os.urandom(64)
+    pool_a.add(shared)
+    pool_b.add(shared)
+    sk = initiate(mode, pool_a, private.public_key())
+    assert len(sk.kem_ciphertext) == 1568  # FIPS 203, ML-KEM-1024
+    assert respond(mode, pool_b, private, sk.kem_ciphertext) == sk.key

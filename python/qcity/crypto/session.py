@@ -2,7 +2,7 @@
 
 - QKD: 32 bytes from the link's key pool.
 - PQC: ML-KEM-768 (FIPS 203) encapsulation to the peer's public key; the 32-byte
-  shared secret is the key.
+  shared secret is the key. ML-KEM-1024 keys work the same way (1568-byte ciphertext).
 - hybrid: HKDF-SHA256 over the QKD key and the ML-KEM secret together, so the session
   key stays secret while either input does.
 All primitives come from the `cryptography` package.
@@ -37,7 +37,7 @@ def derive_hybrid(qkd_key: bytes, kem_secret: bytes, context: bytes = b"qcity hy
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=context).derive(qkd_key + kem_secret)
 
 
-def initiate(mode: str, pool: KeyPool | None, peer_public: mlkem.MLKEM768PublicKey | None) -> SessionKey:
+def initiate(mode: str, pool: KeyPool | None, peer_public: mlkem.MLKEM768PublicKey | mlkem.MLKEM1024PublicKey | None) -> SessionKey:
     """The initiator's side: takes QKD key and/or encapsulates to the peer."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -50,7 +50,7 @@ def initiate(mode: str, pool: KeyPool | None, peer_public: mlkem.MLKEM768PublicK
     return SessionKey(mode, derive_hybrid(qkd, secret) if mode == "hybrid" else secret, ciphertext)
 
 
-def respond(mode: str, pool: KeyPool | None, own_private: mlkem.MLKEM768PrivateKey | None, kem_ciphertext: bytes) -> bytes:
+def respond(mode: str, pool: KeyPool | None, own_private: mlkem.MLKEM768PrivateKey | mlkem.MLKEM1024PrivateKey | None, kem_ciphertext: bytes) -> bytes:
     """The responder's side: the same session key from its own pool copy and/or decapsulation."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
