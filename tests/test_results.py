@@ -75,6 +75,11 @@ def test_own_v3_files_round_trip(tmp_path, monkeypatch):
     assert h["binvalues"].sum() + h["underflows"] + h["overflows"] == h["count"]
     params = results.get_parameters(df)
     assert params[(params["module"] == "Ring") & (params["name"] == "numNodes")]["value"].iloc[0] == "10"
+    # the .sca and the .vec both carry the run's attributes and config; the run has them once
+    sca_only = results.read_result_files(str(r.sca_path))
+    for getter in (results.get_runattrs, results.get_itervars, results.get_config_entries):
+        assert getter(df).equals(getter(sca_only))
+    assert not results.get_runattrs(df).duplicated(["runID", "name"]).any()
 
 
 def test_filter_syntax_errors():

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import results
+from .. import results, units
+from ..runsummary import scalar_mean, scalar_sum
 
 #: Seed 001 (QESIF), Section 4.5 / Fig. 7, as printed: attack detection rate (%), latency (ms),
 #: throughput (kbit/s) and energy (mJ) of the full framework and with one part removed; None
@@ -25,24 +26,12 @@ SEED001_ABLATION = pd.DataFrame(
 ABLATION_VARIANTS = {('"adaptive"', "true"): "full", ('"pqc"', "true"): "no QKD", ('"adaptive"', "false"): "no Q-IDS",
                      ('"qkd"', "true"): "no hybrid stack"}
 
-_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
-
-
 def _seconds(text: str) -> float:
-    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*(s|ms|us)\s*", text)
-    if not m:
+    """An ini time value such as 20s or 500ms, in seconds."""
+    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([a-z]+)\s*", text)
+    if not m or not units.is_unit(m.group(2)):
         raise ValueError(f"not a time: {text!r}")
-    return float(m.group(1)) * _UNITS[m.group(2)]
-
-
-def _sum(run: pd.DataFrame, name: str, module_part: str = "") -> float:
-    sel = run[(run.name == name) & run.module.str.contains(module_part, regex=False)]
-    return float(sel.value.sum())
-
-
-def _mean(run: pd.DataFrame, name: str, module_part: str = "") -> float:
-    sel = run[(run.name == name) & run.module.str.contains(module_part, regex=False)].value.dropna()
-    return float(sel.mean()) if len(sel) else float("nan")
+    return units.convert(float(m.group(1)), m.group(2), "s")
 
 
 def _attacked_windows(config: pd.DataFrame, window: float = 1.0) -> int:
@@ -58,39 +47,38 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
     """One row per run of the Secure / SecurityModes / SecureEavesdropped / Ablation configs."""
     raw = results.read_result_files(files)
     sc = results.get_scalars(raw)
-    # a run's .sca and .vec both carry its attributes: keep one copy
-    attrs = results.get_runattrs(raw).drop_duplicates(["runID", "name"]).pivot(index="runID", columns="name", values="value")
-    itervars = results.get_itervars(raw).drop_duplicates(["runID", "name"]).pivot(index="runID", columns="name", values="value")
-    config = results.get_config_entries(raw).drop_duplicates(["runID", "name"])
+    attrs = results.get_runattrs(raw).pivot(index="runID", columns="name", values="value")
+    itervars = results.get_itervars(raw).pivot(index="runID", columns="name", values="value")
+    config = results.get_config_entries(raw)
     rows = []
     for run_id, run in sc.groupby("runID"):
-        sent = _sum(run, "sentPk:count", ".app")
+        sent = scalar_sum(run, "sentPk:count", ".app")
         devices = int((run.name == "consumedEnergy:last").sum())
-        sessions = _sum(run, "deviceSessions:count")
+        sessions = scalar_sum(run, "deviceSessions:count")
         level = run[run.name == "deviceSecurityLevel:mean"].merge(
             run[run.name == "deviceSessions:count"], on="module", suffixes=("", "_n"))
         mode = itervars.loc[run_id].get("mode") if run_id in itervars.index else None
         qids = itervars.loc[run_id].get("qids") if run_id in itervars.index else None
         attacked = _attacked_windows(config[config.runID == run_id])
-        alerts_attacked = _sum(run, "qidsAlerts:count", "gateway[0].")
+        alerts_attacked = scalar_sum(run, "qidsAlerts:count", "gateway[0].")
         rows.append({
             "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids,
             "variant": ABLATION_VARIANTS.get((mode, qids)), "seedset": int(attrs.loc[run_id, "seedset"]),
-            "pdr": _sum(run, "rxPk:count", "controlCenter") / sent if sent else float("nan"),
-            "latency_ms": _mean(run, "endToEndDelay:mean", "controlCenter") * 1e3,
-            "throughput_kbps": _mean(run, "throughput:last", "controlCenter") / 1e3,
-            "device_energy_mJ": _sum(run, "consumedEnergy:last") / devices * 1e3 if devices else float("nan"),
-            "crypto_ms_per_reading": _sum(run, "cryptoTime:sum") / sent * 1e3 if sent else float("nan"),
-            "handshake_bytes_per_device": _sum(run, "handshakeBytes:sum", ".sec") / devices if devices else float("nan"),
+            "pdr": scalar_sum(run, "rxPk:count", "controlCenter") / sent if sent else float("nan"),
+            "latency_ms": scalar_mean(run, "endToEndDelay:mean", "controlCenter") * 1e3,
+            "throughput_kbps": scalar_mean(run, "throughput:last", "controlCenter") / 1e3,
+            "device_energy_mJ": scalar_sum(run, "consumedEnergy:last") / devices * 1e3 if devices else float("nan"),
+            "crypto_ms_per_reading": scalar_sum(run, "cryptoTime:sum") / sent * 1e3 if sent else float("nan"),
+            "handshake_bytes_per_device": scalar_sum(run, "handshakeBytes:sum", ".sec") / devices if devices else float("nan"),
             "device_sessions": sessions,
-            "device_pool_fallbacks": _sum(run, "devicePoolFallbacks:count"),
+            "device_pool_fallbacks": scalar_sum(run, "devicePoolFallbacks:count"),
             "device_security_level": float((level.value * level.value_n).sum() / level.value_n.sum()) if sessions else float("nan"),
-            "key_bits_used": _sum(run, "consumedBits:sum", ".keys"),
-            "key_utilisation": _mean(run, "keyUtilisation:mean"),
-            "mode_switches": _sum(run, "modeSwitches:count"),
-            "below_theorem1_bound": _sum(run, "belowTheorem1Bound:count"),
+            "key_bits_used": scalar_sum(run, "consumedBits:sum", ".keys"),
+            "key_utilisation": scalar_mean(run, "keyUtilisation:mean"),
+            "mode_switches": scalar_sum(run, "modeSwitches:count"),
+            "below_theorem1_bound": scalar_sum(run, "belowTheorem1Bound:count"),
             "adr": alerts_attacked / attacked if attacked else float("nan"),
-            "false_alarms": _sum(run, "qidsAlerts:count") - alerts_attacked,
+            "false_alarms": scalar_sum(run, "qidsAlerts:count") - alerts_attacked,
         })
     return pd.DataFrame(rows)
 

@@ -60,6 +60,9 @@ def _scave_module():
     return scave
 
 
+_RUN_LEVEL = ("runattr", "itervar", "config")
+
+
 def read_result_files(filenames, filter_expression: str | None = None, include_fields_as_scalars: bool = False,
                       vector_start_time: float = -inf, vector_end_time: float = inf) -> pd.DataFrame:
     """Loads result files (paths, folders or wildcards) into a raw DataFrame, optionally filtered."""
@@ -68,11 +71,15 @@ def read_result_files(filenames, filter_expression: str | None = None, include_f
         return scave.read_result_files(filenames, filter_expression, include_fields_as_scalars, vector_start_time,
                                        vector_end_time)
     rows: list[dict] = []
+    first_file: dict[str, str] = {}  # runID -> the file its run attributes come from
     for f in _expand(filenames):
         file_rows = read_file(f)
         for r in file_rows:
             r["_file"] = f
-        rows.extend(file_rows)
+        # a run's .sca and .vec both repeat its attributes, iteration variables and config
+        # entries; as in scave, the run has them once: from the first file that declares it
+        rows.extend(r for r in file_rows
+                    if r["type"] not in _RUN_LEVEL or first_file.setdefault(r["runID"], f) == f)
     if include_fields_as_scalars:
         rows = _with_field_scalars(rows)
     if filter_expression:

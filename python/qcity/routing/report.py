@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .. import results
+from ..runsummary import scalar_sum
 
 #: Seed 003, Tables 1-4, as printed (total energy in J, PDR in %, latency in ms,
 #: throughput in kbit/s) for its proposed method, CSR and AI-R. Reference values
@@ -33,12 +34,6 @@ _DROP_CAUSES = {  # result name -> column
 }
 
 
-def _total(run: pd.DataFrame, name: str, module_part: str = "") -> float:
-    """Sum of scalar `name` over the run's modules whose path contains `module_part`."""
-    sel = run[(run.name == name) & run.module.str.contains(module_part, regex=False)]
-    return float(sel.value.sum())
-
-
 def _single(run: pd.DataFrame, name: str) -> float:
     """The run's one scalar `name` (NaN if absent)."""
     sel = run[run.name == name]
@@ -60,7 +55,7 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
     rows = []
     for run_id, g in sc.groupby("runID", sort=True):
         devices = g[(g.name == "consumedEnergy:last") & g.module.str.contains(".device[", regex=False)]
-        sent, received = _total(g, "sentPk:count"), _single(g, "rxPk:count")
+        sent, received = scalar_sum(g, "sentPk:count"), _single(g, "rxPk:count")
         row = {
             "runID": run_id,
             "sent": sent,
@@ -71,11 +66,11 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
             "energy_J": float(devices.value.sum()),
             "energy_per_device_J": float(devices.value.mean()) if len(devices) else float("nan"),
             "hops": _single(g, "hopCount:mean"),
-            "relayed": _total(g, "forwarded:count", ".net"),
-            "beacons": _total(g, "beaconsSent:count"),
+            "relayed": scalar_sum(g, "forwarded:count", ".net"),
+            "beacons": scalar_sum(g, "beaconsSent:count"),
         }
         for name, col in _DROP_CAUSES.items():
-            row[col] = _total(g, name)
+            row[col] = scalar_sum(g, name)
         rows.append(row)
     df = pd.DataFrame(rows).set_index("runID")
     df = df.join(itervars).join(reps)
