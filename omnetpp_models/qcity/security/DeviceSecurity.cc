@@ -61,36 +61,39 @@ void DeviceSecurity::handleMessage(omnetpp::cMessage *msg)
 
 void DeviceSecurity::protect(IotPacket *pkt)
 {
-    pkt->addByteLength(aeadOverheadBytes);
     if (pkt->attempt > 0) {  // a retransmission resends the ciphertext made the first time
+        pkt->addByteLength(aeadOverheadBytes);
         send(pkt, "lowerOut");
         return;
     }
-    Job job = omnetpp::simTime() >= sessionExpiry ? session(pkt) : Job{pkt, 0, 0, 0};
-    job.arrival = omnetpp::simTime();
-    job.cpu += cycles(aeadCyclesPerByte * (pkt->getByteLength() - aeadOverheadBytes));
+    Job job{pkt, omnetpp::simTime(), 0, 0};
+    if (omnetpp::simTime() >= sessionExpiry)
+        openSession(job);  // may name the session's key in the reading
+    job.cpu += cycles(aeadCyclesPerByte * pkt->getByteLength());
+    pkt->addByteLength(aeadOverheadBytes);
     jobs.push_back(job);
     if (!cpuTimer->isScheduled())
         startNext();
 }
 
-// Opens a session in the mode the home gateway grants; returns the reading's job with the session's cost.
-DeviceSecurity::Job DeviceSecurity::session(IotPacket *pkt)
+// Opens a session in the mode the home gateway grants and adds its cost to the reading's job.
+void DeviceSecurity::openSession(Job &job)
 {
     SessionManager::Mode mode = homeSessions()->grantDeviceSession();
     sessionExpiry = omnetpp::simTime() + rekeyInterval;
-    Job job{pkt, 0, 0, 0};
+    int64_t setupBytes = 0;
     if (mode != SessionManager::PQC) {  // unwrap the QKD key (32 bytes + tag) and name it in the reading
         job.cpu += cycles(aeadCyclesPerByte * 48);
-        pkt->addByteLength(keyIdBytes);
+        job.pkt->addByteLength(keyIdBytes);
+        setupBytes += keyIdBytes;
     }
     if (mode != SessionManager::QKD) {
         job.cpu += cycles(kemEncapsCycles);
         job.handshakeBytes = kemCiphertextBytes;
+        setupBytes += kemCiphertextBytes;
     }
     emit(modeSignal, static_cast<long>(mode));
-    emit(handshakeSignal, static_cast<long>(job.handshakeBytes + (mode != SessionManager::PQC ? keyIdBytes : 0)));
-    return job;
+    emit(handshakeSignal, static_cast<long>(setupBytes));
 }
 
 SessionManager *DeviceSecurity::homeSessions()

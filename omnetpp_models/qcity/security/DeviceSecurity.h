@@ -41,7 +41,7 @@ class DeviceSecurity : public omnetpp::cSimpleModule, public PowerListener
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void protect(IotPacket *pkt);
-    Job session(IotPacket *pkt);
+    void openSession(Job &job);
     SessionManager *homeSessions();
     void startNext();
     void finishJob();

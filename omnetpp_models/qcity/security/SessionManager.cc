@@ -1,5 +1,7 @@
 #include "SessionManager.h"
 
+#include <algorithm>
+
 namespace qcity {
 
 Define_Module(SessionManager);
@@ -13,6 +15,7 @@ void SessionManager::initialize()
     sessionKeyBits = par("sessionKeyBits").intValue();
     if (sessionInterval <= omnetpp::SimTime() || sessionKeyBits <= 0)
         throw omnetpp::cRuntimeError("sessionInterval and sessionKeyBits must be positive");
+    classicalLevel = par("classicalLevel").doubleValue();
     std::string mode = par("mode").stdstringValue();
     if (mode != "qkd" && mode != "pqc" && mode != "hybrid" && mode != "adaptive")
         throw omnetpp::cRuntimeError("mode must be qkd, pqc, hybrid or adaptive, got \"%s\"", mode.c_str());
@@ -21,7 +24,7 @@ void SessionManager::initialize()
         {"epsilon_min", par("epsilonMin").doubleValue()}, {"hysteresis", par("hysteresis").doubleValue()},
         {"smoothing", par("smoothing").doubleValue()}, {"qber_limit", par("qberLimit").doubleValue()},
         {"hybrid", par("hybridWhenQuantum").boolValue()},
-        {"demand_bps", sessionKeyBits / sessionInterval.dbl()}, {"classical_level", par("classicalLevel").doubleValue()},
+        {"demand_bps", sessionKeyBits / sessionInterval.dbl()}, {"classical_level", classicalLevel},
     });
     securityHook.resolve(par("securityHook").stdstringValue());
     modeSignal = registerSignal("sessionMode");
@@ -59,16 +62,15 @@ void SessionManager::openSession()
     args.set("pool_ok", keys->getPoolBits() >= sessionKeyBits);
     Value r = securityHook(args);
     const std::string &m = r["mode"].asString();
-    int mode = m == "qkd" ? QKD : m == "hybrid" ? HYBRID : m == "pqc" ? PQC : -1;
-    if (mode < 0)
+    int mode = static_cast<int>(std::find(MODE_NAMES, MODE_NAMES + 3, m) - MODE_NAMES);
+    if (mode == 3)
         throw omnetpp::cRuntimeError("security hook returned unknown mode \"%s\"", m.c_str());
     levelsKnown = r.has("security_levels") && r.has("theorem1_bounds");  // optional in a user's hook
     if (levelsKnown) {
         const Value &levels = r["security_levels"], &bounds = r["theorem1_bounds"];
-        const char *names[3] = {"pqc", "qkd", "hybrid"};
         for (int i = 0; i < 3; i++) {
-            securityLevel[i] = levels[names[i]].asDouble();
-            theorem1Bound[i] = bounds[names[i]].asDouble();
+            securityLevel[i] = levels[MODE_NAMES[i]].asDouble();
+            theorem1Bound[i] = bounds[MODE_NAMES[i]].asDouble();
         }
     }
     if (r.has("fallback") && r["fallback"].asBool())
@@ -105,7 +107,7 @@ SessionManager::Mode SessionManager::grantDeviceSession()
     }
     emit(deviceModeSignal, static_cast<long>(mode));
     if (lastMode < 0)  // no epoch yet: a PQC session at the classical level, which meets its bound
-        emit(deviceLevelSignal, par("classicalLevel").doubleValue());
+        emit(deviceLevelSignal, classicalLevel);
     else
         emitLevel(deviceLevelSignal, mode);
     return mode;

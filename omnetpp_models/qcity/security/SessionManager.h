@@ -10,6 +10,7 @@ class SessionManager : public omnetpp::cSimpleModule
 {
   public:
     enum Mode { PQC = 0, QKD = 1, HYBRID = 2 };
+    static constexpr const char *MODE_NAMES[3] = {"pqc", "qkd", "hybrid"};  // as the security hook spells them
 
   protected:
     enum TimerKind { SESSION = 1 };
@@ -19,6 +20,7 @@ class SessionManager : public omnetpp::cSimpleModule
     qcity::Hook securityHook;
     omnetpp::simtime_t sessionInterval;
     int64_t sessionKeyBits = 256;
+    double classicalLevel = 0.75;
     qcity::Value settings;
 
     // state
