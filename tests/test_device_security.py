@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,9 @@ import pytest
 from qcity import results
 from qcity.sim.ini import IniFile
 from qcity.sim.runner import execute_run
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from linenet import LINE_INI, LINE_NED  # noqa: E402
 
 SCEN = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
 
@@ -134,6 +138,54 @@ def test_a_secure_device_needs_a_secure_gateway(city):
 def test_bad_device_security_parameters_are_errors(city, setting, message):
     with pytest.raises(RuntimeError, match=message):
         execute_run(city("sim-time-limit = 1s\n" + setting + "\n"), "General", 0)
+
+
+@pytest.fixture
+def tampered_line(tmp_path, monkeypatch):
+    """Gateway - device[0] - device[1]: device[0] is a compromised relay that modifies every reading it relays."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Line.ned").write_text(LINE_NED)
+
+    def run(secure: bool) -> dict:
+        ini = tmp_path / "omnetpp.ini"
+        ini.write_text(LINE_INI.replace("sim-time-limit = 40s", "sim-time-limit = 20s")
+                       + "**.n = 2\n**.device[0].net.tamperProbability = 1\n**.qkd.pulseRate = 2MHz\n"
+                       + f"**.gateway.secure = true\n**.device[*].secure = {str(secure).lower()}\n")
+        return _scalars(execute_run(ini, "General", 0))
+
+    return run
+
+
+def test_without_device_security_modified_readings_reach_the_control_centre(tampered_line):
+    s = tampered_line(secure=False)
+    tampered = s[("Line.device[0].net", "tampered:count")]
+    assert tampered > 5  # device[1]'s readings all pass through device[0]
+    assert s[("Line.controlCenter", "tamperedDelivered:count")] == tampered
+    assert s[("Line.gateway.router", "dropTampered:count")] == 0
+    assert s[("Line.device[1].app", "ackedPk:count")] > 0  # acknowledged: nobody noticed
+
+
+def test_the_gateway_rejects_every_modified_reading_of_a_secure_device(tampered_line):
+    s = tampered_line(secure=True)
+    tampered = s[("Line.device[0].net", "tampered:count")]
+    assert tampered > 5
+    assert s[("Line.controlCenter", "tamperedDelivered:count")] == 0
+    assert s[("Line.gateway.router", "dropTampered:count")] == tampered  # every copy, retransmissions too
+    assert s[("Line.device[1].app", "ackedPk:count")] == 0  # its route only goes through the attacker
+    assert s[("Line.device[0].app", "ackedPk:count")] > 0  # the relay's own readings are untouched
+
+
+def test_tamper_probability_out_of_range_is_an_error(tampered_line):
+    with pytest.raises(RuntimeError, match="tamperProbability must be in"):
+        ini = Path("omnetpp.ini")
+        ini.write_text(LINE_INI + "**.n = 2\n**.device[0].net.tamperProbability = 1.5\n")
+        execute_run(ini, "General", 0)
+
+
+def test_tampering_config_compares_runs_with_and_without_device_security():
+    runs = IniFile(SCEN / "omnetpp.ini").runs("Tampering")
+    assert {r.iteration["secure"] for r in runs} == {"false", "true"}
+    assert len(runs) == 4
 
 
 def test_ablation_configs_pair_each_variant_with_its_qids_setting():

@@ -22,6 +22,8 @@ void GatewayRouter::initialize()
     dropSignal = registerSignal("dropQueueFull");
     forwardedSignal = registerSignal("forwarded");
     handshakeSignal = registerSignal("handshakeFragment");
+    tamperedSignal = registerSignal("dropTampered");
+    sessions = dynamic_cast<SessionManager *>(getParentModule()->getSubmodule("sessions"));
     serviceTimer = new omnetpp::cMessage("service", PROCESSED);
     emit(queueLengthSignal, 0L);
 }
@@ -47,6 +49,11 @@ void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
     deviceMac[pkt->deviceId] = pkt->lastHopMac;
     if (pkt->type == IotPacket::SECURITY_HANDSHAKE) {  // the device's session ends here, at its gateway
         emit(handshakeSignal, pkt);
+        delete pkt;
+        return;
+    }
+    if (pkt->tag != 0 && (!sessions || !sessions->verifyReading(*pkt))) {  // modified on the way: never delivered
+        emit(tamperedSignal, pkt);
         delete pkt;
         return;
     }

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "../iot/IotPacket.h"
+#include "../security/SessionManager.h"
 #include "qcity/sim.h"
 
 namespace qcity {
@@ -21,11 +22,12 @@ class GatewayRouter : public omnetpp::cSimpleModule
     // state
     std::deque<IotPacket *> queue;
     IotPacket *inService = nullptr;
+    SessionManager *sessions = nullptr;  // a secure gateway's: checks readings' integrity tags
     std::unordered_map<int, int> deviceMac;  // device id -> its radio's MAC address
     omnetpp::cMessage *serviceTimer = nullptr;
 
     // statistics
-    omnetpp::simsignal_t queueLengthSignal = 0, dropSignal = 0, forwardedSignal = 0, handshakeSignal = 0;
+    omnetpp::simsignal_t queueLengthSignal = 0, dropSignal = 0, forwardedSignal = 0, handshakeSignal = 0, tamperedSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

@@ -17,6 +17,7 @@ void ControlCenter::initialize()
     hasScheduler = gate("taskOut")->isConnected();
     rxSignal = registerSignal("rxPk");
     dupSignal = registerSignal("duplicatePk");
+    tamperedSignal = registerSignal("tamperedPk");
     e2eSignal = registerSignal("endToEndDelay");
     hopSignal = registerSignal("hopCount");
     const char *parts[NUM_PARTS] = {"latencyProcessing", "latencyRouteWait", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
@@ -55,6 +56,8 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         accounted += parts[i];
     parts[NUM_PARTS - 1] = e2e - accounted;  // the rest: time until the copy that arrived was (re)sent by the application
     emit(rxSignal, pkt);
+    if (pkt->content != IotPacket::readingContent(pkt->deviceId, pkt->seq))
+        emit(tamperedSignal, pkt);
     if (hasScheduler && bernoulli(taskProbability))
         send(new omnetpp::cMessage("task"), "taskOut");
     emit(e2eSignal, e2e);

@@ -33,6 +33,13 @@ class IotPacket : public omnetpp::cPacket
     omnetpp::simtime_t backhaul;      // gateway to control centre
     int macRetries = 0;
     int hopCount = 0;  // radio hops so far (multi-hop access)
+    // integrity (DeviceSecurity): what the reading says, and the tag a secure device put over it
+    uint64_t content = 0;     // stands for the reading's bytes; readingContent() unless modified on the way
+    int64_t sessionId = -1;   // the device's session whose key made the tag
+    uint64_t tag = 0;         // 0: sent without integrity protection
+
+    // The content a device gives its reading; anything else arriving means it was modified on the way.
+    static uint64_t readingContent(int deviceId, int64_t seq) { return (static_cast<uint64_t>(deviceId) << 40) ^ static_cast<uint64_t>(seq); }
 
     using cPacket::cPacket;
     IotPacket *dup() const override { return new IotPacket(*this); }

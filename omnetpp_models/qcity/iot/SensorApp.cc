@@ -83,6 +83,7 @@ void SensorApp::publish()
     pkt->type = coap ? (acknowledged ? IotPacket::COAP_CON : IotPacket::COAP_NON) : IotPacket::MQTT_PUBLISH;
     pkt->deviceId = deviceId;
     pkt->seq = nextSeq++;
+    pkt->content = IotPacket::readingContent(deviceId, pkt->seq);
     pkt->created = omnetpp::simTime();
     pkt->processing = processingTime;
     pkt->setByteLength(messageBytes);

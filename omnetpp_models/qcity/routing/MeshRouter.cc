@@ -26,6 +26,9 @@ void MeshRouter::initialize(int stage)
         alpha = par("linkEstimatorAlpha").doubleValue();
         minLinkQuality = par("minLinkQuality").doubleValue();
         maxHops = par("maxHops").intValue();
+        tamperProbability = par("tamperProbability").doubleValue();
+        if (tamperProbability < 0 || tamperProbability > 1)
+            throw omnetpp::cRuntimeError("tamperProbability must be in [0, 1], got %g", tamperProbability);
         hopTime = par("hopTime").doubleValue();
         beaconBytes = par("beaconBytes").intValue();
         routeWaitLimit = par("routeWaitLimit").intValue();
@@ -55,6 +58,7 @@ void MeshRouter::initialize(int stage)
         if (!sink)
             routingHook.resolve(par("routingHook").stdstringValue());
         forwardedSignal = registerSignal("forwarded");
+        tamperedSignal = registerSignal("tampered");
         dropNoRouteSignal = registerSignal("dropNoRoute");
         dropHopLimitSignal = registerSignal("dropHopLimit");
         dropByPolicySignal = registerSignal("dropByPolicy");
@@ -236,7 +240,18 @@ void MeshRouter::fromBelow(IotPacket *pkt)
         return;
     }
     emit(forwardedSignal, pkt);
+    maybeTamper(pkt);
     routeUp(pkt);
+}
+
+void MeshRouter::maybeTamper(IotPacket *pkt)
+{
+    if (tamperProbability <= 0 || pkt->type == IotPacket::SECURITY_HANDSHAKE)
+        return;
+    if (tamperProbability < 1 && !bernoulli(tamperProbability))  // no draw at 0 or 1: other runs keep their streams
+        return;
+    pkt->content ^= 0xff;  // a changed reading, forwarded as if nothing happened
+    emit(tamperedSignal, pkt);
 }
 
 void MeshRouter::routeUp(IotPacket *pkt)

@@ -58,6 +58,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     omnetpp::simtime_t beaconInterval, neighbourTimeout, hopTime, routeWaitTimeout;
     double beaconJitter = 0.25, alpha = 0.2, minLinkQuality = 0.3;
     int maxHops = 10, beaconBytes = 20, routeWaitLimit = 10;
+    double tamperProbability = 0;
     double x = 0, y = 0;
     bool recordExperience = false;
     omnetpp::simtime_t experienceTimeout;
@@ -74,7 +75,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     std::map<std::pair<int, int64_t>, PendingDecision> pendingDecisions;  // by (device id, seq)
 
     // statistics
-    omnetpp::simsignal_t forwardedSignal = 0, dropNoRouteSignal = 0, dropHopLimitSignal = 0, dropByPolicySignal = 0;
+    omnetpp::simsignal_t forwardedSignal = 0, dropNoRouteSignal = 0, dropHopLimitSignal = 0, dropByPolicySignal = 0, tamperedSignal = 0;
     omnetpp::simsignal_t beaconSentSignal = 0, neighboursSignal = 0, hopsSignal = 0;
     enum ExperienceColumn { EXP_HOPS, EXP_QUALITY, EXP_ETX, EXP_DELAY, EXP_ENERGY, EXP_QUEUE, EXP_DISTANCE,
                             EXP_DELIVERED, EXP_ELAPSED, EXP_COLUMNS };
@@ -89,6 +90,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     void fromAbove(IotPacket *pkt);
     void fromBelow(IotPacket *pkt);
     void routeUp(IotPacket *pkt);
+    void maybeTamper(IotPacket *pkt);
     bool tryRoute(IotPacket *pkt, omnetpp::simtime_t waited = omnetpp::SimTime());
     double ownPathEtx() const;
     void flushWaiting();

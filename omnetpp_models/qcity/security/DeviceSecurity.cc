@@ -2,6 +2,7 @@
 
 #include "../mac/CsmaMac.h"
 #include "../radio/RadioMedium.h"
+#include "IntegrityTag.h"
 
 namespace qcity {
 
@@ -63,6 +64,7 @@ void DeviceSecurity::protect(IotPacket *pkt)
 {
     if (pkt->attempt > 0) {  // a retransmission resends the ciphertext made the first time
         pkt->addByteLength(aeadOverheadBytes);
+        addTag(pkt);
         send(pkt, "lowerOut");
         return;
     }
@@ -71,6 +73,7 @@ void DeviceSecurity::protect(IotPacket *pkt)
         openSession(job);  // may name the session's key in the reading
     job.cpu += cycles(aeadCyclesPerByte * pkt->getByteLength());
     pkt->addByteLength(aeadOverheadBytes);
+    addTag(pkt);
     jobs.push_back(job);
     if (!cpuTimer->isScheduled())
         startNext();
@@ -79,7 +82,10 @@ void DeviceSecurity::protect(IotPacket *pkt)
 // Opens a session in the mode the home gateway grants and adds its cost to the reading's job.
 void DeviceSecurity::openSession(Job &job)
 {
-    SessionManager::Mode mode = homeSessions()->grantDeviceSession();
+    SessionManager::DeviceSession session = homeSessions()->grantDeviceSession(job.pkt->deviceId);
+    SessionManager::Mode mode = session.mode;
+    sessionId = session.id;
+    sessionKey = session.key;
     sessionExpiry = omnetpp::simTime() + rekeyInterval;
     int64_t setupBytes = 0;
     if (mode != SessionManager::PQC) {  // unwrap the QKD key (32 bytes + tag) and name it in the reading
@@ -94,6 +100,12 @@ void DeviceSecurity::openSession(Job &job)
     }
     emit(modeSignal, static_cast<long>(mode));
     emit(handshakeSignal, static_cast<long>(setupBytes));
+}
+
+void DeviceSecurity::addTag(IotPacket *pkt) const
+{
+    pkt->sessionId = sessionId;
+    pkt->tag = integrityTag(sessionKey, *pkt);
 }
 
 SessionManager *DeviceSecurity::homeSessions()

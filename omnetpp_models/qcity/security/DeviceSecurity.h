@@ -25,6 +25,8 @@ class DeviceSecurity : public omnetpp::cSimpleModule, public PowerListener
     // state
     SessionManager *home = nullptr;  // found at the first session (the MAC associates in stage 1)
     omnetpp::simtime_t sessionExpiry = -1;
+    int64_t sessionId = -1;
+    uint64_t sessionKey = 0;
     struct Job
     {
         IotPacket *pkt;
@@ -42,6 +44,7 @@ class DeviceSecurity : public omnetpp::cSimpleModule, public PowerListener
     void handleMessage(omnetpp::cMessage *msg) override;
     void protect(IotPacket *pkt);
     void openSession(Job &job);
+    void addTag(IotPacket *pkt) const;
     SessionManager *homeSessions();
     void startNext();
     void finishJob();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "IntegrityTag.h"
+
 namespace qcity {
 
 Define_Module(SessionManager);
@@ -11,6 +13,7 @@ SessionManager::~SessionManager() { cancelAndDelete(sessionTimer); }
 void SessionManager::initialize()
 {
     keys = omnetpp::check_and_cast<KeyManager *>(getModuleByPath(par("keyManager").stringValue()));
+    secret = secretFromName(getFullPath());
     sessionInterval = par("sessionInterval").doubleValue();
     sessionKeyBits = par("sessionKeyBits").intValue();
     if (sessionInterval <= omnetpp::SimTime() || sessionKeyBits <= 0)
@@ -97,7 +100,7 @@ void SessionManager::emitLevel(omnetpp::simsignal_t signal, int mode)
         emit(belowBoundSignal, static_cast<long>(mode));
 }
 
-SessionManager::Mode SessionManager::grantDeviceSession()
+SessionManager::DeviceSession SessionManager::grantDeviceSession(int deviceId)
 {
     Enter_Method("grantDeviceSession()");
     Mode mode = lastMode < 0 ? PQC : static_cast<Mode>(lastMode);
@@ -110,7 +113,18 @@ SessionManager::Mode SessionManager::grantDeviceSession()
         emit(deviceLevelSignal, classicalLevel);
     else
         emitLevel(deviceLevelSignal, mode);
-    return mode;
+    int64_t id = nextDeviceSession++;
+    return {mode, id, sessionKey(deviceId, id)};
+}
+
+uint64_t SessionManager::sessionKey(int deviceId, int64_t sessionId) const
+{
+    return mix64(secret ^ mix64((static_cast<uint64_t>(deviceId) << 32) ^ static_cast<uint64_t>(sessionId)));
+}
+
+bool SessionManager::verifyReading(const IotPacket &pkt) const
+{
+    return pkt.sessionId >= 0 && pkt.sessionId < nextDeviceSession && integrityTag(sessionKey(pkt.deviceId, pkt.sessionId), pkt) == pkt.tag;
 }
 
 }  // namespace qcity

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../iot/IotPacket.h"
 #include "../quantum/KeyManager.h"
 #include "qcity/sim.h"
 
@@ -11,6 +12,12 @@ class SessionManager : public omnetpp::cSimpleModule
   public:
     enum Mode { PQC = 0, QKD = 1, HYBRID = 2 };
     static constexpr const char *MODE_NAMES[3] = {"pqc", "qkd", "hybrid"};  // as the security hook spells them
+    struct DeviceSession
+    {
+        Mode mode;
+        int64_t id;    // named in every reading protected under it
+        uint64_t key;  // what the device and this gateway agreed (stands for the AES-256 session key)
+    };
 
   protected:
     enum TimerKind { SESSION = 1 };
@@ -25,6 +32,8 @@ class SessionManager : public omnetpp::cSimpleModule
 
     // state
     omnetpp::cMessage *sessionTimer = nullptr;
+    uint64_t secret = 0;          // this gateway's: device session keys are derived from it
+    int64_t nextDeviceSession = 0;
     int lastMode = -1;
     double securityLevel[3] = {0, 0, 0};  // Theorem 1 level of a session in each mode, from the last hook call
     double theorem1Bound[3] = {0, 0, 0};  // and the theorem's lower bound for it
@@ -40,13 +49,16 @@ class SessionManager : public omnetpp::cSimpleModule
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void openSession();
+    uint64_t sessionKey(int deviceId, int64_t sessionId) const;
 
   public:
     ~SessionManager() override;
     // A device session under this gateway (DeviceSecurity): the current mode, with sessionKeyBits taken
     // from the pool for QKD and hybrid sessions, or PQC when the pool is short (counted). Before the
     // first epoch decision, devices get PQC.
-    Mode grantDeviceSession();
+    DeviceSession grantDeviceSession(int deviceId);
+    // Whether a reading's integrity tag is the one its session's key gives (a modified reading fails).
+    bool verifyReading(const IotPacket &pkt) const;
 };
 
 }  // namespace qcity

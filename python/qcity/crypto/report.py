@@ -44,7 +44,7 @@ def _attacked_windows(config: pd.DataFrame, window: float = 1.0) -> int:
 
 
 def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
-    """One row per run of the Secure / SecurityModes / SecureEavesdropped / Ablation configs."""
+    """One row per run of the Secure / SecurityModes / SecureEavesdropped / Ablation / Tampering configs."""
     raw = results.read_result_files(files)
     sc = results.get_scalars(raw)
     attrs = results.get_runattrs(raw).pivot(index="runID", columns="name", values="value")
@@ -59,10 +59,11 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
             run[run.name == "deviceSessions:count"], on="module", suffixes=("", "_n"))
         mode = itervars.loc[run_id].get("mode") if run_id in itervars.index else None
         qids = itervars.loc[run_id].get("qids") if run_id in itervars.index else None
+        secure = itervars.loc[run_id].get("secure") if run_id in itervars.index else None
         attacked = _attacked_windows(config[config.runID == run_id])
         alerts_attacked = scalar_sum(run, "qidsAlerts:count", "gateway[0].")
         rows.append({
-            "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids,
+            "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids, "secure_devices": secure,
             "variant": ABLATION_VARIANTS.get((mode, qids)), "seedset": int(attrs.loc[run_id, "seedset"]),
             "pdr": scalar_sum(run, "rxPk:count", "controlCenter") / sent if sent else float("nan"),
             "latency_ms": scalar_mean(run, "endToEndDelay:mean", "controlCenter") * 1e3,
@@ -79,6 +80,9 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
             "below_theorem1_bound": scalar_sum(run, "belowTheorem1Bound:count"),
             "adr": alerts_attacked / attacked if attacked else float("nan"),
             "false_alarms": scalar_sum(run, "qidsAlerts:count") - alerts_attacked,
+            "readings_modified": scalar_sum(run, "tampered:count", ".net"),
+            "modified_rejected": scalar_sum(run, "dropTampered:count", ".router"),
+            "modified_delivered": scalar_sum(run, "tamperedDelivered:count", "controlCenter"),
         })
     return pd.DataFrame(rows)
 
@@ -87,7 +91,8 @@ def comparison_table(runs: pd.DataFrame, by: str = "mode") -> pd.DataFrame:
     """Mean per `by` (mode or variant) with the standard deviation of the main figures and the run count."""
     cols = ["pdr", "latency_ms", "throughput_kbps", "device_energy_mJ", "crypto_ms_per_reading",
             "handshake_bytes_per_device", "device_security_level", "device_pool_fallbacks", "key_bits_used",
-            "key_utilisation", "mode_switches", "below_theorem1_bound", "adr", "false_alarms"]
+            "key_utilisation", "mode_switches", "below_theorem1_bound", "adr", "false_alarms",
+            "readings_modified", "modified_rejected", "modified_delivered"]
     g = runs.groupby(by)
     spread = g[["pdr", "latency_ms", "device_energy_mJ"]].std().add_suffix("_std")
     return g[cols].mean().join(spread).assign(runs=g.size())
