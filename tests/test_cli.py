@@ -11,10 +11,10 @@ from qcity.sim.sweep import sweep
 
 def test_query_numruns_and_runs(capsys):
     assert main(["run", str(RING_INI), "-c", "RingSweep", "-q", "numruns"]) == 0
-    assert capsys.readouterr().out.strip() == "27"
+    assert capsys.readouterr().out.splitlines() == ["Config: RingSweep", "Number of runs: 27"]  # as opp_run prints it
     assert main(["run", str(RING_INI), "-c", "RingSweep", "-q", "runs", "-r", "0..1"]) == 0
     out = capsys.readouterr().out
-    assert "Number of runs: 27" in out
+    assert "Number of runs: 27\nNumber of runs selected: 2\n" in out
     assert "Run 0: $nodes=5, $tokens=1, $repetition=0" in out
     assert "Run 1: $nodes=5, $tokens=1, $repetition=1" in out
 
@@ -72,7 +72,7 @@ def test_sweep_on_a_dask_cluster_matches_local(tmp_path):
 def test_command_line_settings_win_over_the_ini_file(tmp_path, capsys):
     base = ["run", str(RING_INI), "-c", "RingSweep", "--sim-time-limit", "5s"]
     assert main(base + ["-q", "numruns", "--Ring.numNodes=7", "--repeat=2"]) == 0
-    assert capsys.readouterr().out.strip() == "18"  # 3 x 3 iterations, repeat 2 instead of the ini's 3
+    assert capsys.readouterr().out.splitlines()[-1] == "Number of runs: 18"  # 3 x 3 iterations, repeat 2 instead of the ini's 3
     assert main(base + ["--result-dir", str(tmp_path), "--Ring.numNodes=7"]) == 0
     capsys.readouterr()
     nodes = results.get_scalars(results.read_result_files(str(tmp_path)))

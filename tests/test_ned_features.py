@@ -204,6 +204,28 @@ def test_undeclared_parameter_in_submodule_block(scenario):
         execute_run(ini, "General", 0)
 
 
+def test_plain_names_in_submodule_braces_are_the_submodules_own(scenario):
+    """OMNeT++ 6 semantics: inside a submodule's braces `linked` is the submodule's parameter;
+    the enclosing module's needs `parent.`."""
+    own = TOPOLOGY_NED.replace("int n = default(3);", "int n = default(3);\n        bool linked = default(false);") \
+                      .replace("pair[n]: Pair;", "pair[n]: Pair { linked = linked; }")
+    with pytest.raises(NedError, match="depends on itself"):
+        execute_run(scenario(own, "[General]\nnetwork = Net\n"), "General", 0)
+    ini = scenario(own.replace("linked = linked;", "linked = parent.linked;"),
+                   "[General]\nnetwork = Net\nsim-time-limit = 1s\nNet.pair[0].first.tokens = 1\n")
+    with pytest.raises(Exception, match="not connected"):  # every pair unlinked, as the network says
+        execute_run(ini, "General", 0)
+    typo = TOPOLOGY_NED.replace("pair[n]: Pair;", "pair[n]: Pair { linked = n > 2; }")
+    with pytest.raises(NedError, match=r"no parameter 'n' in Net\.pair\[0\].*did you mean 'parent\.n'"):
+        execute_run(scenario(typo, "[General]\nnetwork = Net\n"), "General", 0)
+
+
+def test_a_ned_keyword_cannot_name_a_parameter(scenario):
+    ned = TOPOLOGY_NED.replace("bool linked = default(true);", "int channel = default(11);")
+    with pytest.raises(NedError, match=r"Net\.ned:\d+: 'channel' is a NED keyword"):
+        execute_run(scenario(ned, "[General]\nnetwork = Net\n"), "General", 0)
+
+
 INOUT_NED = """
 package t;
 import qcity.examples.RingNode;

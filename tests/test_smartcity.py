@@ -128,7 +128,7 @@ def test_default_scenario_runs_and_reads_back(tmp_path):
 
 @pytest.mark.parametrize("body,message", [
     ('**.app.protocol = "zigbee"\n', r'protocol must be "mqtt" or "coap"'),
-    ("**.device[0].mac.channel = 5\n", "channel must be one of the 2.4 GHz channels"),
+    ("**.device[0].mac.radioChannel = 5\n", "radioChannel must be one of the 2.4 GHz channels"),
     ("**.app.qos = 2\n", "MQTT qos must be 0 or 1"),
     ('**.edge.serverSpeeds = "1000 2000 fast 4000 5000 6000 7000 8000"\n', "'fast' is not a number"),
     ('**.edge.serverSpeeds = "1000 2000"\n', "serverSpeeds lists 2 speeds for numServers = 8"),

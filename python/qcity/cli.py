@@ -73,14 +73,14 @@ def _cmd_run(args) -> int:
 
     ini = IniFile(args.inifile, args.overrides)
     runs = ini.runs(args.config)
-    if args.query:
-        if args.query == "numruns":
-            print(len(runs))
-        else:
-            print(f"Config: {args.config}")
-            print(f"Number of runs: {len(runs)}")
+    if args.query:  # opp_run's -q output, without its banner
+        selected = parse_run_filter(args.runs, len(runs)) if args.runs else range(len(runs))
+        print(f"Config: {args.config}")
+        print(f"Number of runs: {len(runs)}")
+        if args.runs:
+            print(f"Number of runs selected: {len(selected)}")
+        if args.query == "runs":
             print()
-            selected = parse_run_filter(args.runs, len(runs)) if args.runs else range(len(runs))
             for n in selected:
                 r = runs[n]
                 desc = ", ".join([s for s in (r.iterationvars, f"$repetition={r.repetition}") if s])

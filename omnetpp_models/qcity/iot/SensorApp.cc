@@ -65,8 +65,8 @@ void SensorApp::handleMessage(omnetpp::cMessage *msg)
             scheduleAt(omnetpp::simTime() + sendInterval->doubleValue(), readingTimer);
             break;
         case PROCESSED: {  // the MCU has built the message: hand it to the MAC
-            auto *pkt = static_cast<IotPacket *>(msg->getContextPointer());
-            delete msg;
+            auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+            pkt->setKind(0);
             if (battery)
                 battery->cpuStop();
             transmit(pkt);
@@ -89,9 +89,8 @@ void SensorApp::publish()
     pkt->setByteLength(messageBytes);
     if (battery)
         battery->cpuStart();
-    auto *done = new omnetpp::cMessage("processed", PROCESSED);
-    done->setContextPointer(pkt);
-    scheduleAt(omnetpp::simTime() + processingTime, done);
+    pkt->setKind(PROCESSED);  // the message itself waits for the MCU: one still waiting at the end is the module's to delete
+    scheduleAt(omnetpp::simTime() + processingTime, pkt);
 }
 
 void SensorApp::transmit(IotPacket *pkt)

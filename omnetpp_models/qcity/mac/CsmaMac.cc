@@ -1,5 +1,6 @@
 #include "CsmaMac.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "../iot/IotPacket.h"
@@ -62,9 +63,9 @@ void CsmaMac::initialize(int stage)
         medium = omnetpp::check_and_cast<RadioMedium *>(getSimulation()->getSystemModule()->getModuleByPath(par("radioMedium").stringValue()));
         battery = Battery::find(this, par("battery").stdstringValue(), this);
         noiseMw = dbmToMw(medium->getNoiseFloorDbm());
-        int channel = par("channel").intValue();
+        int channel = par("radioChannel").intValue();
         if (channel < 11 || channel > 26)
-            throw omnetpp::cRuntimeError("channel must be one of the 2.4 GHz channels 11-26, got %d", channel);
+            throw omnetpp::cRuntimeError("radioChannel must be one of the 2.4 GHz channels 11-26, got %d", channel);
         radioIndex = medium->registerRadio(this, par("x").doubleValue(), par("y").doubleValue(), isGateway, channel);
         address = static_cast<int>(radioIndex);
         dropQueueFullSignal = registerSignal("dropQueueFull");
@@ -182,8 +183,8 @@ void CsmaMac::handleMessage(omnetpp::cMessage *msg)
             }
             break;
         case SEND_ACK: {
-            auto *ack = static_cast<MacFrame *>(msg->getContextPointer());
-            delete msg;
+            auto *ack = omnetpp::check_and_cast<MacFrame *>(msg);
+            ack->setKind(0);
             if (transmitting || poweredOff) {  // busy with our own frame: the sender will retry
                 delete ack;
                 return;
@@ -335,9 +336,8 @@ void CsmaMac::sendAck(const MacFrame *data)
     ack->seq = data->seq;
     ack->ack = true;
     ack->setByteLength(ackBytes);
-    auto *timer = new omnetpp::cMessage("sendAck", SEND_ACK);
-    timer->setContextPointer(ack);
-    scheduleAt(omnetpp::simTime() + turnaround, timer);
+    ack->setKind(SEND_ACK);  // the frame waits for the turnaround itself, so one pending at the end is deleted with the module
+    scheduleAt(omnetpp::simTime() + turnaround, ack);
 }
 
 // ---- receiving --------------------------------------------------------------------------

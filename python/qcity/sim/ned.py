@@ -30,6 +30,13 @@ class Property:
         return v[0] if v else default
 
 
+#: Reserved words of NED (OMNeT++ 6): not usable as parameter names.
+NED_KEYWORDS = frozenset("""allowunconnected bool channel channelinterface connections const default double exists
+extends false for gates if import index inf inout input int like module moduleinterface nan network null nullptr
+object output package parameters parent property simple sizeof string submodules this true types undefined
+volatile xml xmldoc""".split())
+
+
 @dataclass
 class ParamDecl:
     name: str
@@ -250,7 +257,10 @@ class _NedParser:
             ptype = ts.next().text
         if is_volatile and ptype is None:
             ts.error("'volatile' must be followed by a parameter type")
+        name_tok = ts.tok
         name = ts.expect_name("a parameter name")
+        if name in NED_KEYWORDS:  # OMNeT++'s parser rejects these as names; so do we
+            raise NedError(f"'{name}' is a NED keyword and cannot name a parameter", self.file, name_tok.line)
         unit = None
         while ts.at("@"):
             prop = self._property()

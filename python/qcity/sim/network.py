@@ -232,7 +232,8 @@ class NetworkBuilder:
                     return extra[parts[0]]
                 if parts[0] in m.decls:
                     return self._shared(m, parts[0])
-                raise ExprError(f"no parameter '{parts[0]}' in {m.path} ({m.type.qualified_name})")
+                hint = f" (did you mean 'parent.{parts[0]}'?)" if m.parent and parts[0] in m.parent.decls else ""
+                raise ExprError(f"no parameter '{parts[0]}' in {m.path} ({m.type.qualified_name}){hint}")
             if parts[0] == "parent" and m.parent:
                 return self._context(m.parent).lookup(parts[1:])
             if parts[0] == "this":
@@ -284,7 +285,9 @@ class NetworkBuilder:
         if m.block and m.parent:
             for p in m.block.params:
                 if p.name == name and p.value is not None:
-                    src = _Source(p.value, m.parent, m.parent.type.file, p.line, m)
+                    # OMNeT++ 6 semantics: a plain name here is the submodule's own parameter ("this"),
+                    # the enclosing module's is "parent.name"
+                    src = _Source(p.value, m, m.parent.type.file, p.line, m)
                     if not p.is_default:
                         fixed = fixed or src
                     else:
@@ -403,7 +406,8 @@ class NetworkBuilder:
                 if g.name not in decls:
                     raise NedError(f"{m.path} has no gate '{g.name}'", m.parent.type.file, g.line)
                 if g.size is not None:
-                    sizes[g.name] = self._eval_int(g.size, m.parent, m.parent.type, g.line, "gate vector size", index_of=m)
+                    # OMNeT++ 6: names inside a submodule's braces are the submodule's own (parent.x for the enclosing module's)
+                    sizes[g.name] = self._eval_int(g.size, m, m.parent.type, g.line, "gate vector size")
         for name, (typ, g) in decls.items():
             size = sizes.get(name, 0) if g.is_vector else 1
             if size < 0:
