@@ -172,7 +172,39 @@ def build_parser() -> argparse.ArgumentParser:
     p_kr.add_argument("--results", metavar="DIR", help="add simulated QkdLink points from these result files")
     p_kr.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_kr.set_defaults(func=_cmd_keyrate)
+    p_qp = sub.add_parser("quisp-profile", help="turn QuISP link tomography output into a link profile for QkdLink")
+    p_qp.add_argument("output", help="QuISP's tomography output file (its tomography_output_filename)")
+    p_qp.add_argument("--link", metavar="A,B", help="the link's two node names, e.g. EndNode1[0],Repeater1[0] "
+                                                    "(needed when the file has several links)")
+    p_qp.add_argument("-o", "--out", metavar="FILE", help="write the profile JSON here (default: standard output)")
+    p_qp.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    p_qp.set_defaults(func=_cmd_quisp_profile)
     return parser
+
+
+def _cmd_quisp_profile(args) -> int:
+    import json
+    from dataclasses import asdict
+
+    from .quantum.quisp import link_profile_from_quisp, write_link_profile
+
+    link = None
+    if args.link:
+        parts = [x.strip() for x in args.link.split(",")]
+        if len(parts) != 2 or not all(parts):
+            raise QcityError(f"--link takes two node names separated by a comma, got {args.link!r}")
+        link = (parts[0], parts[1])
+    summary = link_profile_from_quisp(args.output, link)
+    p = summary.profile
+    spread = ", ".join(f"{k} {v:.3g}" for k, v in summary.spread.items())
+    print(f"{' <--> '.join(summary.link)}: {summary.records} record(s) averaged; standard deviation: {spread}; "
+          f"QBER_Z = X + Y = {p.qber_z:.4f}, QBER_X = Z + Y = {p.qber_x:.4f}", file=sys.stderr)
+    if args.out:
+        write_link_profile(p, args.out)
+        print(f"link profile: {args.out}", file=sys.stderr)
+    else:
+        print(json.dumps(asdict(p), indent=2))
+    return 0
 
 
 def _split_overrides(parser: argparse.ArgumentParser, args, extra: list[str]) -> None:

@@ -1,0 +1,153 @@
+"""QuISP link tomography results -> qcity link profiles.
+
+QuISP's HardwareMonitor appends one line per tomographed link to the file named by its
+``tomography_output_filename`` parameter when a run finishes (each end of a link writes
+its line, and repeated runs append). A line looks like::
+
+    EndNode1[0]<-->QuantumChannel{cost=334031;distance=10km;fidelity=0.674881;
+        bellpair_per_sec=657.293;tomography_time=10.6;tomography_measurements=7000;
+        actual_meas=7000; ...;}<-->Repeater1[0]; F=0.674881; X=0.093554; Z=0.128668; Y=0.102897
+
+(one line; older QuISP versions write ``actualmeas`` and no ``GOD_*`` counts). ``X``, ``Y``
+and ``Z`` are the reconstructed pair's overlaps with the Bell states an X, Y or Z error
+makes of the ideal one, i.e. the Pauli error probabilities a qcity :class:`LinkProfile`
+holds; ``bellpair_per_sec`` is the link's Bell-pair rate.
+
+A link's records (both ends, every run) are averaged into one profile; the spread over
+the records is reported beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import QcityError
+from .linkprofile import LinkProfile
+
+_LINE = re.compile(r"^\s*(?P<a>[^<>\s]+)\s*<-->\s*QuantumChannel\s*\{(?P<fields>[^}]*)\}\s*<-->\s*(?P<b>[^;\s]+)\s*;(?P<tail>.*)$")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_REQUIRED_FIELDS = ("distance", "bellpair_per_sec")
+_REQUIRED_TAIL = ("F", "X", "Y", "Z")
+
+
+class QuispFormatError(QcityError):
+    """A QuISP output file qcity cannot turn into a link profile."""
+
+
+@dataclass(frozen=True)
+class TomographyRecord:
+    """One line of a QuISP tomography output file."""
+
+    node: str
+    partner: str
+    distance_km: float
+    fidelity: float
+    x_error: float
+    y_error: float
+    z_error: float
+    bell_pair_rate: float
+    line: int
+
+    @property
+    def link(self) -> frozenset[str]:
+        return frozenset((self.node, self.partner))
+
+
+def _number(text: str, what: str, file: str, line: int) -> float:
+    if not re.fullmatch(_NUMBER, text.strip()):
+        raise QuispFormatError(f"{what}: expected a number, got {text.strip()!r}", file, line)
+    return float(text)
+
+
+def read_tomography_output(path: str | Path) -> list[TomographyRecord]:
+    """Every link record in a QuISP tomography output file (blank lines are skipped)."""
+    p = Path(path)
+    if p.suffix.lower() in (".sca", ".vec"):
+        raise QuispFormatError("QuISP writes link tomography results (fidelity, X/Y/Z error rates, Bell-pair rate) to "
+                               "the file named by its tomography_output_filename parameter, not to .sca/.vec files: "
+                               "give that file", str(p))
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise QuispFormatError(f"cannot read QuISP output: {e.strerror}", str(p)) from None
+    records = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        m = _LINE.match(raw)
+        if not m:
+            raise QuispFormatError("not a QuISP link tomography line (expected 'A<-->QuantumChannel{...}<-->B; F=..; "
+                                   "X=..; Z=..; Y=..')", str(p), n)
+        fields = {}
+        for item in m.group("fields").split(";"):
+            if "=" in item:
+                key, value = item.split("=", 1)
+                fields[key.strip()] = value.strip()
+        tail = dict(re.findall(rf"\b([FXYZ])\s*=\s*({_NUMBER})", m.group("tail")))
+        missing = [k for k in _REQUIRED_FIELDS if k not in fields] + [k for k in _REQUIRED_TAIL if k not in tail]
+        if missing:
+            raise QuispFormatError(f"missing {', '.join(missing)}", str(p), n)
+        distance = fields["distance"]
+        if not distance.endswith("km"):
+            raise QuispFormatError(f"distance: expected a value in km, got {distance!r}", str(p), n)
+        rec = TomographyRecord(
+            node=m.group("a"), partner=m.group("b"),
+            distance_km=_number(distance[:-2], "distance", str(p), n),
+            fidelity=_number(tail["F"], "F", str(p), n),
+            x_error=_number(tail["X"], "X", str(p), n), y_error=_number(tail["Y"], "Y", str(p), n),
+            z_error=_number(tail["Z"], "Z", str(p), n),
+            bell_pair_rate=_number(fields["bellpair_per_sec"], "bellpair_per_sec", str(p), n),
+            line=n)
+        records.append(rec)
+    if not records:
+        raise QuispFormatError("no link tomography records (did the QuISP run have link_tomography = true?)", str(p))
+    return records
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """The averaged profile of one link, with what it was averaged from."""
+
+    profile: LinkProfile
+    link: tuple[str, str]
+    records: int
+    spread: dict[str, float]  # standard deviation over the records, per profile field
+
+
+def link_profile_from_quisp(path: str | Path, link: tuple[str, str] | None = None) -> ProfileSummary:
+    """Averages the records of one link (`link` names its two nodes; may be left out when the file has one link)."""
+    records = read_tomography_output(path)
+    links = sorted({tuple(sorted(r.link)) for r in records})
+    if link is None:
+        if len(links) != 1:
+            raise QuispFormatError(f"the file has {len(links)} links ({'; '.join(' <--> '.join(x) for x in links)}): "
+                                   "choose one with --link A,B", str(path))
+        chosen = links[0]
+    else:
+        chosen = tuple(sorted(link))
+        if chosen not in links:
+            raise QuispFormatError(f"no link between {link[0]} and {link[1]} (links: "
+                                   f"{'; '.join(' <--> '.join(x) for x in links)})", str(path))
+    mine = [r for r in records if tuple(sorted(r.link)) == chosen]
+    distances = {r.distance_km for r in mine}
+    if len(distances) != 1:
+        raise QuispFormatError(f"link {' <--> '.join(chosen)} has records with different distances {sorted(distances)}",
+                               str(path), mine[0].line)
+    names = ["fidelity", "x_error", "y_error", "z_error", "bell_pair_rate"]
+    values = {k: np.array([getattr(r, k) for r in mine]) for k in names}
+    try:
+        profile = LinkProfile(distance_km=mine[0].distance_km, **{k: float(v.mean()) for k, v in values.items()})
+    except ValueError as e:
+        raise QuispFormatError(f"link {' <--> '.join(chosen)}: {e}", str(path)) from None
+    return ProfileSummary(profile, chosen, len(mine), {k: float(v.std(ddof=1)) if len(v) > 1 else 0.0
+                                                        for k, v in values.items()})
+
+
+def write_link_profile(profile: LinkProfile, path: str | Path) -> None:
+    """Writes a profile as the JSON qcity's QkdLink reads (linkProfile parameter)."""
+    Path(path).write_text(json.dumps(asdict(profile), indent=2) + "\n", encoding="utf-8")
