@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import math
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from linenet import LINE_INI, LINE_NED
 
 from qcity import results
 from qcity.sim.ini import IniFile
 from qcity.sim.runner import execute_run
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from linenet import LINE_INI, LINE_NED  # noqa: E402
 
 SCEN = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
 
