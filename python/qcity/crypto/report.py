@@ -57,9 +57,8 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
         sessions = scalar_sum(run, "deviceSessions:count")
         level = run[run.name == "deviceSecurityLevel:mean"].merge(
             run[run.name == "deviceSessions:count"], on="module", suffixes=("", "_n"))
-        mode = itervars.loc[run_id].get("mode") if run_id in itervars.index else None
-        qids = itervars.loc[run_id].get("qids") if run_id in itervars.index else None
-        secure = itervars.loc[run_id].get("secure") if run_id in itervars.index else None
+        iteration = itervars.loc[run_id] if run_id in itervars.index else {}
+        mode, qids, secure = (iteration.get(name) for name in ("mode", "qids", "secure"))
         attacked = _attacked_windows(config[config.runID == run_id])
         alerts_attacked = scalar_sum(run, "qidsAlerts:count", "gateway[0].")
         rows.append({

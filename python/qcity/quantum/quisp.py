@@ -54,8 +54,9 @@ class TomographyRecord:
     line: int
 
     @property
-    def link(self) -> frozenset[str]:
-        return frozenset((self.node, self.partner))
+    def link(self) -> tuple[str, str]:
+        """The link's two nodes in name order (each end of a link writes its own record)."""
+        return tuple(sorted((self.node, self.partner)))
 
 
 def _number(text: str, what: str, file: str, line: int) -> float:
@@ -122,7 +123,7 @@ class ProfileSummary:
 def link_profile_from_quisp(path: str | Path, link: tuple[str, str] | None = None) -> ProfileSummary:
     """Averages the records of one link (`link` names its two nodes; may be left out when the file has one link)."""
     records = read_tomography_output(path)
-    links = sorted({tuple(sorted(r.link)) for r in records})
+    links = sorted({r.link for r in records})
     if link is None:
         if len(links) != 1:
             raise QuispFormatError(f"the file has {len(links)} links ({'; '.join(' <--> '.join(x) for x in links)}): "
@@ -133,7 +134,7 @@ def link_profile_from_quisp(path: str | Path, link: tuple[str, str] | None = Non
         if chosen not in links:
             raise QuispFormatError(f"no link between {link[0]} and {link[1]} (links: "
                                    f"{'; '.join(' <--> '.join(x) for x in links)})", str(path))
-    mine = [r for r in records if tuple(sorted(r.link)) == chosen]
+    mine = [r for r in records if r.link == chosen]
     distances = {r.distance_km for r in mine}
     if len(distances) != 1:
         raise QuispFormatError(f"link {' <--> '.join(chosen)} has records with different distances {sorted(distances)}",
