@@ -78,3 +78,8 @@ def backbone_to_nobody(request):
 
 def backbone_forward_without_next(request):
     return {"action": "forward"} if request["event"] == "decide" else None
+
+
+def wrong_length_alerts(args: dict) -> dict:
+    """A broken flowIdsHook: one alert too few."""
+    return {"alerts": [False] * (len(args["flows"]["saddr"]) - 1)}

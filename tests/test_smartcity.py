@@ -64,6 +64,10 @@ def test_message_sizes_follow_the_protocols(city, app, bytes_per_message):
     s = _scalars(execute_run(ini, "General", 0))
     app_mod = "SmartCity.device[0].app"
     assert s[(app_mod, "sentBytes:sum")] == s[(app_mod, "sentPk:count")] * bytes_per_message
+    if "qos = 0" in app:  # fire and forget: the broker answers nothing, the gateway sends only MAC ACKs (5 B)
+        assert s[("SmartCity.gateway[0].mac", "txBytes:sum")] == 5 * s[(app_mod, "sentPk:count")]
+    else:
+        assert s[("SmartCity.gateway[0].mac", "txBytes:sum")] > 0
 
 
 def test_energy_accounting_and_node_death(city):

@@ -260,6 +260,7 @@ class cModule : public cComponent
 
     cModule *getSubmodule(const char *name, int index = -1) const;
     cModule *getModuleByPath(const char *path) const;
+    cModule *findModuleByPath(const char *path) const { return getModuleByPath(path); }  // nullptr if none
     int getNumSubmodules() const { return static_cast<int>(submodules_.size()); }
     const std::vector<cModule *> &getSubmodules() const { return submodules_; }
 

@@ -23,6 +23,10 @@ void GatewayRouter::initialize()
     forwardedSignal = registerSignal("forwarded");
     handshakeSignal = registerSignal("handshakeFragment");
     tamperedSignal = registerSignal("dropTampered");
+    filteredSignal = registerSignal("dropFiltered");
+    for (double port : omnetpp::cStringTokenizer(par("servicePorts").stringValue()).asDoubleVector())
+        servicePorts.insert(static_cast<int>(port));
+    tap = dynamic_cast<FlowTap *>(getParentModule()->getSubmodule("tap"));
     sessions = dynamic_cast<SessionManager *>(getParentModule()->getSubmodule("sessions"));
     serviceTimer = new omnetpp::cMessage("service", PROCESSED);
     emit(queueLengthSignal, 0L);
@@ -43,17 +47,28 @@ void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
             return;
         }
         pkt->nextHopMac = it->second;
+        if (tap)
+            tap->observeDownlink(*pkt, it->second);
         send(pkt, "radioOut");
         return;
     }
     deviceMac[pkt->deviceId] = pkt->lastHopMac;
-    if (pkt->type == IotPacket::SECURITY_HANDSHAKE) {  // the device's session ends here, at its gateway
+    bool handshake = pkt->type == IotPacket::SECURITY_HANDSHAKE;
+    bool tampered = !handshake && pkt->tag != 0 && (!sessions || !sessions->verifyReading(*pkt));
+    if (tap)
+        tap->observeUplink(*pkt, tampered);
+    if (handshake) {  // the device's session ends here, at its gateway
         emit(handshakeSignal, pkt);
         delete pkt;
         return;
     }
-    if (pkt->tag != 0 && (!sessions || !sessions->verifyReading(*pkt))) {  // modified on the way: never delivered
+    if (tampered) {  // modified on the way: never delivered
         emit(tamperedSignal, pkt);
+        delete pkt;
+        return;
+    }
+    if (!servicePorts.count(pkt->dstPort)) {  // no service of the control centre behind that port
+        emit(filteredSignal, pkt);
         delete pkt;
         return;
     }

@@ -1,5 +1,9 @@
 #include "QidsMonitor.h"
 
+#include <algorithm>
+
+#include "../quantum/QkdLink.h"
+
 
 namespace qcity {
 
@@ -22,6 +26,11 @@ void QidsMonitor::initialize()
         {"baseline_qber_std", par("baselineQberStd").doubleValue()},
     });
     discardOnAlert = par("discardOnAlert").boolValue();
+    if (auto *link = dynamic_cast<QkdLink *>(findModuleByPath(par("qkdLink").stringValue()))) {
+        eavesdropped = link->par("interceptResend").doubleValue() > 0 || link->par("pnsAttack").boolValue();
+        attackStart = link->par("attackStart").doubleValue();
+        attackEnd = link->par("attackEnd").doubleValue();
+    }
     qidsHook.resolve(par("qidsHook").stdstringValue());
     scoreSignal = registerSignal("qidsScore");
     thresholdSignal = registerSignal("qidsThreshold");
@@ -46,12 +55,35 @@ void QidsMonitor::handleMessage(omnetpp::cMessage *msg)
         emit(scoreSignal, r["score"].asDouble());
         emit(thresholdSignal, r["threshold"].asDouble());
         if (r["alert"].asBool()) {
-            emit(alertSignal, omnetpp::simTime());
+            omnetpp::simtime_t now = omnetpp::simTime();
+            emit(alertSignal, now);
+            lastAlertTime = now;
+            if (!underAttack(now))
+                falseAlerts++;
+            else if (firstTrueAlert < omnetpp::SimTime())
+                firstTrueAlert = now;
             if (discardOnAlert)
                 keys->discardAll();
         }
     }
     scheduleAt(omnetpp::simTime() + window, windowTimer);
+}
+
+bool QidsMonitor::underAttack(omnetpp::simtime_t t) const
+{
+    // a window judges the blocks that ended in it: an attack shows up to one window after it stops
+    return eavesdropped && t >= attackStart && (attackEnd < omnetpp::SimTime() || t <= attackEnd + window);
+}
+
+void QidsMonitor::finish()
+{
+    recordScalar("eavesdropped", eavesdropped ? 1.0 : 0.0);
+    recordScalar("falseAlerts", static_cast<double>(falseAlerts));
+    if (!eavesdropped)
+        return;
+    recordScalar("eavesdropDetected", firstTrueAlert >= omnetpp::SimTime() ? 1.0 : 0.0);
+    if (firstTrueAlert >= omnetpp::SimTime())
+        recordScalar("eavesdropDetectionDelay", firstTrueAlert - std::max(attackStart, omnetpp::SimTime()));
 }
 
 }  // namespace qcity

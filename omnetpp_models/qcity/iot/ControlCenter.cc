@@ -1,5 +1,7 @@
 #include "ControlCenter.h"
 
+#include "../ids/AttackKind.h"
+
 #include <algorithm>
 
 namespace qcity {
@@ -18,6 +20,7 @@ void ControlCenter::initialize()
     rxSignal = registerSignal("rxPk");
     dupSignal = registerSignal("duplicatePk");
     tamperedSignal = registerSignal("tamperedPk");
+    attackSignal = registerSignal("attackPk");
     e2eSignal = registerSignal("endToEndDelay");
     hopSignal = registerSignal("hopCount");
     const char *parts[NUM_PARTS] = {"latencyProcessing", "latencyRouteWait", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
@@ -34,9 +37,14 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         delete pkt;
         throw omnetpp::cRuntimeError("control centre received an acknowledgement");
     }
-    bool fresh = firstTime(pkt->deviceId, pkt->seq);
-    if (pkt->type == IotPacket::MQTT_PUBLISH || pkt->type == IotPacket::COAP_CON)
+    if ((pkt->type == IotPacket::MQTT_PUBLISH && pkt->qos == 1) || pkt->type == IotPacket::COAP_CON)
         reply(pkt, port);  // a duplicate is answered too: its ACK may have been lost
+    if (isInjected(pkt->attack)) {  // an attacker's own traffic: served like any other, but not a reading
+        emit(attackSignal, pkt);
+        delete pkt;
+        return;
+    }
+    bool fresh = firstTime(pkt->deviceId, pkt->seq);
     if (!fresh) {
         emit(dupSignal, 1L);
         delete pkt;
@@ -84,6 +92,9 @@ void ControlCenter::reply(IotPacket *reading, int port)
     ack->type = reading->type == IotPacket::COAP_CON ? IotPacket::COAP_ACK : IotPacket::MQTT_PUBACK;
     ack->deviceId = reading->deviceId;
     ack->seq = reading->seq;
+    ack->srcPort = reading->dstPort;  // the reply of the reading's flow
+    ack->dstPort = reading->srcPort;
+    ack->attack = reading->attack;
     ack->created = omnetpp::simTime();
     ack->setByteLength((ack->type == IotPacket::COAP_ACK ? coapAckBytes : pubackBytes) + transportBytes);
     omnetpp::cGate *out = gate("port$o", port);

@@ -25,7 +25,7 @@ class ControlCenter : public omnetpp::cSimpleModule
     bool firstTime(int device, int64_t seq);
 
     // statistics
-    omnetpp::simsignal_t rxSignal = 0, dupSignal = 0, tamperedSignal = 0, e2eSignal = 0, hopSignal = 0;
+    omnetpp::simsignal_t rxSignal = 0, dupSignal = 0, tamperedSignal = 0, attackSignal = 0, e2eSignal = 0, hopSignal = 0;
     static constexpr int NUM_PARTS = 10;  // latency parts; the last is the remainder (retransmission wait)
     omnetpp::simsignal_t partSignals[NUM_PARTS] = {};
 

@@ -18,6 +18,7 @@ class IotPacket : public omnetpp::cPacket
     int deviceId = -1;    // the device that published (also the ACK's destination)
     int64_t seq = 0;      // per-device message number (retransmissions keep it)
     int attempt = 0;      // 0 for the first transmission by the application
+    int qos = 1;          // MQTT PUBLISH: 0 is never acknowledged, 1 is answered with PUBACK
     int nextHopMac = TO_GATEWAY;  // MAC address to send to, or TO_GATEWAY / BROADCAST
     int lastHopMac = -1;  // MAC address it was received from (set by the receiving MAC)
     omnetpp::simtime_t created;  // when the application created it
@@ -37,6 +38,12 @@ class IotPacket : public omnetpp::cPacket
     uint64_t content = 0;     // stands for the reading's bytes; readingContent() unless modified on the way
     int64_t sessionId = -1;   // the device's session whose key made the tag
     uint64_t tag = 0;         // 0: sent without integrity protection
+    // transport ports (a device's flow to the broker: its own port, MQTT 1883 or CoAP 5683)
+    int srcPort = 0;
+    int dstPort = 0;
+    // ground truth for measurement only (AttackKind.h): set by an attacker or a tampering relay,
+    // read by statistics that score detection, never by a detector
+    int attack = 0;
 
     // The content a device gives its reading; anything else arriving means it was modified on the way.
     static uint64_t readingContent(int deviceId, int64_t seq) { return (static_cast<uint64_t>(deviceId) << 40) ^ static_cast<uint64_t>(seq); }

@@ -1,5 +1,7 @@
 #include "SensorApp.h"
 
+#include "../ids/AttackKind.h"
+
 namespace qcity {
 
 Define_Module(SensorApp);
@@ -82,10 +84,13 @@ void SensorApp::publish()
     auto *pkt = new IotPacket(coap ? "coap" : "mqtt");
     pkt->type = coap ? (acknowledged ? IotPacket::COAP_CON : IotPacket::COAP_NON) : IotPacket::MQTT_PUBLISH;
     pkt->deviceId = deviceId;
+    pkt->qos = acknowledged ? 1 : 0;
     pkt->seq = nextSeq++;
     pkt->content = IotPacket::readingContent(deviceId, pkt->seq);
     pkt->created = omnetpp::simTime();
     pkt->processing = processingTime;
+    pkt->srcPort = 49152 + deviceId % 16384;  // one ephemeral port per device: its session with the broker
+    pkt->dstPort = coap ? COAP_PORT : MQTT_PORT;
     pkt->setByteLength(messageBytes);
     if (battery)
         battery->cpuStart();

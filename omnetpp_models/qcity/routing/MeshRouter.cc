@@ -1,5 +1,7 @@
 #include "MeshRouter.h"
 
+#include "../ids/AttackKind.h"
+
 #include <cmath>
 #include <limits>
 
@@ -251,6 +253,7 @@ void MeshRouter::maybeTamper(IotPacket *pkt)
     if (tamperProbability < 1 && !bernoulli(tamperProbability))  // no draw at 0 or 1: other runs keep their streams
         return;
     pkt->content ^= 0xff;  // a changed reading, forwarded as if nothing happened
+    pkt->attack = ATTACK_MITM;
     emit(tamperedSignal, pkt);
 }
 

@@ -48,7 +48,8 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
     raw = results.read_result_files(files)
     sc = results.get_scalars(raw)
     attrs = results.get_runattrs(raw).pivot(index="runID", columns="name", values="value")
-    itervars = results.get_itervars(raw).pivot(index="runID", columns="name", values="value")
+    itervars = results.get_itervars(raw)
+    itervars = itervars.pivot(index="runID", columns="name", values="value") if len(itervars) else pd.DataFrame()
     config = results.get_config_entries(raw)
     rows = []
     for run_id, run in sc.groupby("runID"):
@@ -62,7 +63,7 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
         attacked = _attacked_windows(config[config.runID == run_id])
         alerts_attacked = scalar_sum(run, "qidsAlerts:count", "gateway[0].")
         rows.append({
-            "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids, "secure_devices": secure,
+            "run": run_id, "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids, "secure_devices": secure,
             "variant": ABLATION_VARIANTS.get((mode, qids)), "seedset": int(attrs.loc[run_id, "seedset"]),
             "pdr": scalar_sum(run, "rxPk:count", "controlCenter") / sent if sent else float("nan"),
             "latency_ms": scalar_mean(run, "endToEndDelay:mean", "controlCenter") * 1e3,

@@ -1,0 +1,123 @@
+"""Detection metrics from result files: per gateway, then per QKD channel class and per attack over seeds.
+
+FlowTap records, per gateway and attack kind, the attack flows and how many it flagged
+(``<kind>Flows``, ``<kind>Detected``, ``<kind>DetectionDelay``) and, for legitimate
+flows, ``normalFlows`` and ``falseAlerts``; QidsMonitor records whether its link was
+eavesdropped, whether it raised an alert during the attack, the delay, and its false
+alerts. A gateway's channel class is its ``linkClass`` parameter.
+
+ADR (attack detection rate) is detected attack flows over attack flows (recall); as scans
+make many one-packet flows, ``adr_macro`` (the mean of the per-attack ADRs) weighs each attack
+alike. For the quantum attack the unit is the attacked link (detected during the attack or not).
+FPR is false alerts over legitimate flows (flow IDS) or over clean-link windows (Q-IDS is
+reported as counts). Confidence intervals are Student-t 95 % over runs (seeds).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import results
+
+FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
+
+
+def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
+    """One row per (run, gateway, kind): kind is an attack, "normal" or "eavesdrop"; columns
+    flows, detected, false_alerts, delay, link_class, plus the run's iteration variables."""
+    raw = results.read_result_files(files)
+    sc = results.get_scalars(raw)
+    params = results.get_parameters(raw)
+    link_class = {(r.runID, r.module): r.value.strip('"') for r in params[params.name == "linkClass"].itertuples()}
+    itervars = results.get_itervars(raw)
+    rows = []
+    for (run, module), group in sc.groupby(["runID", "module"]):
+        if not module.endswith((".tap", ".ids")):
+            continue
+        gateway = module.rsplit(".", 1)[0]
+        v = dict(zip(group.name, group.value))
+        base = {"run": run, "gateway": gateway, "link_class": link_class.get((run, gateway)) or "unlabelled"}
+        if module.endswith(".tap"):
+            if "normalFlows" not in v:
+                continue  # a tap that only logged
+            rows.append({**base, "kind": "normal", "flows": v["normalFlows"], "detected": 0.0,
+                         "false_alerts": v["falseAlerts"], "delay": np.nan})
+            for kind in FLOW_KINDS:
+                if f"{kind}Flows" in v:
+                    rows.append({**base, "kind": kind, "flows": v[f"{kind}Flows"], "detected": v[f"{kind}Detected"],
+                                 "false_alerts": 0.0, "delay": v.get(f"{kind}DetectionDelay", np.nan)})
+        elif "eavesdropped" in v:
+            rows.append({**base, "kind": "eavesdrop" if v["eavesdropped"] else "quantum_clean",
+                         "flows": 1.0 if v["eavesdropped"] else 0.0, "detected": v.get("eavesdropDetected", 0.0),
+                         "false_alerts": v["falseAlerts"], "delay": v.get("eavesdropDetectionDelay", np.nan)})
+    out = pd.DataFrame(rows, columns=["run", "gateway", "link_class", "kind", "flows", "detected", "false_alerts", "delay"])
+    if not itervars.empty:
+        iv = itervars.pivot(index="runID", columns="name", values="value")
+        out = out.join(iv, on="run")
+    return out
+
+
+def run_metrics(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per run and group: ADR, FPR, precision, F1 of the flow IDS, mean detection delay, and the
+    Q-IDS's eavesdropping detection (``eavesdrop_adr``) and false alerts."""
+    out = []
+    for key, g in rows.groupby(["run", *by], dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        attacks = g[g.kind.isin(FLOW_KINDS)]
+        normal = g[g.kind == "normal"]
+        quantum = g[g.kind.isin(["eavesdrop", "quantum_clean"])]
+        flows, detected = attacks.flows.sum(), attacks.detected.sum()
+        false_alerts, normal_flows = normal.false_alerts.sum(), normal.flows.sum()
+        adr = detected / flows if flows else np.nan
+        by_kind = attacks.groupby("kind")[["flows", "detected"]].sum()
+        by_kind = by_kind[by_kind.flows > 0]
+        precision = detected / (detected + false_alerts) if detected + false_alerts else np.nan
+        eaves = quantum[quantum.kind == "eavesdrop"]
+        out.append({
+            **dict(zip(["run", *by], key)),
+            "attack_flows": flows, "adr": adr,
+            "adr_macro": float((by_kind.detected / by_kind.flows).mean()) if len(by_kind) else np.nan, "fpr": false_alerts / normal_flows if normal_flows else np.nan,
+            "precision": precision, "f1": 2 * precision * adr / (precision + adr) if precision + adr > 0 else np.nan,
+            "delay_s": attacks.delay.mean(),
+            "eavesdrop_adr": eaves.detected.mean() if len(eaves) else np.nan,
+            "eavesdrop_delay_s": eaves.delay.mean() if len(eaves) else np.nan,
+            "qids_false_alerts": quantum.false_alerts.sum(),
+        })
+    return pd.DataFrame(out)
+
+
+def summarise(per_run: pd.DataFrame, by: list[str], level: float = 0.95) -> pd.DataFrame:
+    """Mean and half-width of the Student-t confidence interval over runs, per group."""
+    metrics = [c for c in per_run.columns if c not in ("run", *by)]
+    rows = []
+    for key, g in per_run.groupby(by, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(by, key))
+        row["runs"] = g.run.nunique()
+        for m in metrics:
+            vals = g[m].dropna().to_numpy(float)
+            row[m] = vals.mean() if len(vals) else np.nan
+            row[f"{m}_ci"] = ci_half_width(vals, level)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ci_half_width(vals: np.ndarray, level: float = 0.95) -> float:
+    """Half-width of the Student-t confidence interval of the mean of ``vals`` (NaN below two values)."""
+    if len(vals) < 2:
+        return np.nan
+    return float(stats.t.ppf(0.5 + level / 2, len(vals) - 1) * vals.std(ddof=1) / np.sqrt(len(vals)))
+
+
+def per_kind(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """ADR per attack kind (the flow attacks and "eavesdrop") and mean detection delay, per run and group."""
+    attacks = rows[rows.kind.isin([*FLOW_KINDS, "eavesdrop"])]
+    g = attacks.groupby(["run", *by, "kind"], dropna=False).agg(flows=("flows", "sum"), detected=("detected", "sum"),
+                                                                delay_s=("delay", "mean")).reset_index()
+    g = g[g.flows > 0]
+    return g.assign(adr=g.detected / g.flows)
