@@ -67,14 +67,13 @@ def main(argv=None) -> int:
     print(SEED001_ADR.to_string(index=False))
 
     kinds = per_kind(rows, ["variant"])
-    kind_table = kinds.groupby(["variant", "kind"]).agg(runs=("run", "nunique"), adr=("adr", "mean"),
+    kind_table = kinds.groupby(["variant", "kind"]).agg(runs=("run", "nunique"), adr=("adr", "mean"), adr_ci=("adr", _ci),
                                                         delay_s=("delay_s", "mean")).reset_index()
-    kind_table["adr_ci"] = kinds.groupby(["variant", "kind"]).adr.apply(_ci).to_numpy()
     print("\nADR per attack kind:")
     print(kind_table.pivot(index="variant", columns="kind", values="adr").reindex(
         [v for v in VARIANT_ORDER if v in set(kind_table.variant)]).round(3).to_string())
 
-    full = rows[rows.variant == rows.variant.iloc[0]] if "QESIF" not in set(rows.variant) else rows[rows.variant == "QESIF"]
+    full = rows[rows.variant == ("QESIF" if "QESIF" in set(rows.variant) else rows.variant.iloc[0])]
     classes = summarise(run_metrics(full, ["link_class"]), ["link_class"])
     class_kinds = per_kind(full, ["link_class"]).groupby(["link_class", "kind"]).adr.mean().unstack()
     print(f"\n{full.variant.iloc[0]} per QKD channel class (gateways grouped by their link):")
@@ -94,9 +93,10 @@ def _ci(values: pd.Series) -> float:
 
 
 def _figures(variants: pd.DataFrame, kinds: pd.DataFrame, prefix: str) -> None:
-    plt = offscreen_pyplot()
-    if plt is None:
-        print("matplotlib not installed: no figures", file=sys.stderr)
+    try:
+        plt = offscreen_pyplot()
+    except ImportError as e:
+        print(f"{e}: no figures", file=sys.stderr)
         return
     # Fig. 3 style: ADR per attack (groups) and variant (bars), with 95 % intervals
     present = [k for k in KIND_ORDER if k in set(kinds.kind)]

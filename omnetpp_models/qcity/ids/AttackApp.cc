@@ -70,7 +70,7 @@ IotPacket *AttackApp::craft()
             pkt->type = IotPacket::MQTT_PUBLISH;
             pkt->deviceId = victim;
             pkt->seq += int64_t(1) << 40;  // not the victim's numbers: the broker takes each as new
-            pkt->srcPort = 49152 + victim % 16384;  // the victim's own flow, as far as ports tell
+            pkt->srcPort = IotPacket::devicePort(victim);  // the victim's own flow, as far as ports tell
             pkt->dstPort = MQTT_PORT;
             break;
         case ATTACK_BOTNET:

@@ -168,11 +168,12 @@ void FlowTap::closeWindow()
                 kind = k;
         kinds.push_back(kind);
     }
-    if (!active.empty()) {
+    if (!active.empty())
+        emit(recordsSignal, static_cast<long>(active.size()));
+    if (!active.empty() && (log || flowIdsHook.isSet())) {
         Value recs = records(active);
         if (log)
             writeLog(recs, kinds);
-        emit(recordsSignal, static_cast<long>(active.size()));
         if (flowIdsHook.isSet()) {
             omnetpp::simtime_t now = omnetpp::simTime();
             bool quantumAlert = qids && qids->lastAlert() >= omnetpp::SimTime() && now - qids->lastAlert() <= quantumMemory;

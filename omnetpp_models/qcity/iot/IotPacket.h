@@ -47,6 +47,8 @@ class IotPacket : public omnetpp::cPacket
 
     // The content a device gives its reading; anything else arriving means it was modified on the way.
     static uint64_t readingContent(int deviceId, int64_t seq) { return (static_cast<uint64_t>(deviceId) << 40) ^ static_cast<uint64_t>(seq); }
+    // The ephemeral port a device's session with the broker uses (one per device).
+    static int devicePort(int deviceId) { return 49152 + deviceId % 16384; }
 
     using cPacket::cPacket;
     IotPacket *dup() const override { return new IotPacket(*this); }

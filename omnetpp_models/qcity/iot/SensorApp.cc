@@ -89,7 +89,7 @@ void SensorApp::publish()
     pkt->content = IotPacket::readingContent(deviceId, pkt->seq);
     pkt->created = omnetpp::simTime();
     pkt->processing = processingTime;
-    pkt->srcPort = 49152 + deviceId % 16384;  // one ephemeral port per device: its session with the broker
+    pkt->srcPort = IotPacket::devicePort(deviceId);
     pkt->dstPort = coap ? COAP_PORT : MQTT_PORT;
     pkt->setByteLength(messageBytes);
     if (battery)

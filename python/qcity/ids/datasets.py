@@ -37,7 +37,8 @@ class Dataset:
         return self.frame[self.frame["schema_ok"]]
 
 
-def _read_rows(path: Path, delimiter: str | None = None) -> tuple[list[str], list[list[str]], str]:
+def read_rows(path: Path, delimiter: str | None = None) -> tuple[list[str], list[list[str]], str]:
+    """Header (stripped) and rows of a delimited text file; truncated, empty or ragged files are errors with file:line."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # TON_IoT's files start with a BOM
     except OSError as e:
@@ -91,7 +92,7 @@ def _finish(frame: pd.DataFrame, issues: list, label: str, category: str, path: 
 def load_ton_iot_telemetry(path: str | Path) -> Dataset:
     """TON_IoT IoT/IIoT telemetry (e.g. Train_Test_IoT_Fridge.csv): date, time, readings, label, type."""
     p = Path(path)
-    header, body, _ = _read_rows(p)
+    header, body, _ = read_rows(p)
     _check_header(p, header, ["date", "time", "label", "type"])
     frame = pd.DataFrame(body, columns=header)
     frame.insert(0, "line", np.arange(2, len(body) + 2))
@@ -117,7 +118,7 @@ EDGE_IIOTSET_NUMERIC = ["tcp.srcport", "tcp.dstport", "tcp.len", "tcp.seq", "tcp
 def load_edge_iiotset(path: str | Path) -> Dataset:
     """Edge-IIoTset (63 columns ending in Attack_label, Attack_type), with misaligned rows flagged."""
     p = Path(path)
-    header, body, _ = _read_rows(p)
+    header, body, _ = read_rows(p)
     _check_header(p, header, ["frame.time", "ip.src_host", "ip.dst_host", "tcp.srcport", "Attack_label", "Attack_type"])
     frame = pd.DataFrame(body, columns=header)
     frame.insert(0, "line", np.arange(2, len(body) + 2))
@@ -156,7 +157,7 @@ BOT_IOT_NUMERIC = ["pkSeqID", "seq", "stddev", "N_IN_Conn_P_SrcIP", "min", "stat
 def load_bot_iot(path: str | Path) -> Dataset:
     """Bot-IoT "10 best features" files (comma- or tab-separated: the delimiter is detected)."""
     p = Path(path)
-    header, body, _ = _read_rows(p)
+    header, body, _ = read_rows(p)
     _check_header(p, header, ["proto", "saddr", "sport", "daddr", "dport", "attack", "category", "subcategory"])
     frame = pd.DataFrame(body, columns=header)
     frame.insert(0, "line", np.arange(2, len(body) + 2))

@@ -16,17 +16,20 @@ import pandas as pd
 from .datasets import Dataset
 
 
+def rates_from_counts(detected: float, false_alerts: float, attacks: float, normal: float) -> dict[str, float]:
+    """ADR (recall on attacks), FPR, precision and F1 from counts; NaN where a denominator is zero."""
+    adr = detected / attacks if attacks else np.nan
+    precision = detected / (detected + false_alerts) if detected + false_alerts else np.nan
+    f1 = 2 * precision * adr / (precision + adr) if precision + adr > 0 else np.nan
+    return {"adr": adr, "fpr": false_alerts / normal if normal else np.nan, "precision": precision, "f1": f1}
+
+
 def detection_metrics(truth: np.ndarray, alert: np.ndarray) -> dict[str, float]:
-    """ADR (recall on attacks), FPR, precision and F1 of binary alerts against binary truth."""
+    """ADR, FPR, precision and F1 of binary alerts against binary truth, with the class counts."""
     truth = np.asarray(truth, bool)
     alert = np.asarray(alert, bool)
-    tp = float(np.sum(truth & alert))
-    fp = float(np.sum(~truth & alert))
     attacks, normal = float(truth.sum()), float((~truth).sum())
-    adr = tp / attacks if attacks else np.nan
-    precision = tp / (tp + fp) if tp + fp else np.nan
-    f1 = 2 * precision * adr / (precision + adr) if precision + adr > 0 else np.nan
-    return {"adr": adr, "fpr": fp / normal if normal else np.nan, "precision": precision, "f1": f1,
+    return {**rates_from_counts(float(np.sum(truth & alert)), float(np.sum(~truth & alert)), attacks, normal),
             "attacks": attacks, "normal": normal}
 
 

@@ -11,7 +11,6 @@ are over the flow's packets in the window (Argus's are over aggregated records).
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .datasets import DatasetError
+from .datasets import DatasetError, read_rows
 
 #: the columns of a flow record, as FlowTap writes and passes them
 RECORD_COLUMNS = ["gateway", "saddr", "device", "sport", "dport", "proto", "pkts", "bytes", "dpkts", "dbytes", "dur",
@@ -53,32 +52,17 @@ def read_flow_logs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> pd
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    frames = []
-    for p in map(Path, paths):
-        frames.append(_read_one(p))
+    frames = [_read_one(Path(p)) for p in paths]
     if not frames:
         raise DatasetError("no flow logs given")
     return pd.concat(frames, ignore_index=True)
 
 
 def _read_one(path: Path) -> pd.DataFrame:
-    try:
-        text = path.read_text()
-    except OSError as e:
-        raise DatasetError(f"cannot read flow log: {e.strerror}", str(path)) from None
-    if not text:
-        raise DatasetError("empty file", str(path))
-    if not text.endswith("\n"):
-        raise DatasetError("file is truncated: the last line has no line end", str(path), text.count("\n") + 1)
-    rows = list(csv.reader(text.splitlines()))
-    header = [h for h in rows[0] if h]  # FlowTap ends every field with a comma but the last
+    header, body, _ = read_rows(path)
     expected = RECORD_COLUMNS + TRUTH_COLUMNS
     if header != expected:
         raise DatasetError("not a FlowTap flow log: unexpected header", str(path), 1)
-    body = rows[1:]
-    for i, row in enumerate(body, start=2):
-        if len(row) != len(expected):
-            raise DatasetError(f"row has {len(row)} fields, a flow record has {len(expected)}", str(path), i)
     frame = pd.DataFrame(body, columns=expected)
     for col in expected:
         if col in ("proto", "attack"):

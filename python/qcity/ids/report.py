@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import results
+from .evaluate import rates_from_counts
 
 FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
 
@@ -71,18 +72,15 @@ def run_metrics(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         attacks = g[g.kind.isin(FLOW_KINDS)]
         normal = g[g.kind == "normal"]
         quantum = g[g.kind.isin(["eavesdrop", "quantum_clean"])]
-        flows, detected = attacks.flows.sum(), attacks.detected.sum()
-        false_alerts, normal_flows = normal.false_alerts.sum(), normal.flows.sum()
-        adr = detected / flows if flows else np.nan
+        flows = attacks.flows.sum()
         by_kind = attacks.groupby("kind")[["flows", "detected"]].sum()
         by_kind = by_kind[by_kind.flows > 0]
-        precision = detected / (detected + false_alerts) if detected + false_alerts else np.nan
         eaves = quantum[quantum.kind == "eavesdrop"]
         out.append({
             **dict(zip(["run", *by], key)),
-            "attack_flows": flows, "adr": adr,
-            "adr_macro": float((by_kind.detected / by_kind.flows).mean()) if len(by_kind) else np.nan, "fpr": false_alerts / normal_flows if normal_flows else np.nan,
-            "precision": precision, "f1": 2 * precision * adr / (precision + adr) if precision + adr > 0 else np.nan,
+            "attack_flows": flows,
+            **rates_from_counts(attacks.detected.sum(), normal.false_alerts.sum(), flows, normal.flows.sum()),
+            "adr_macro": float((by_kind.detected / by_kind.flows).mean()) if len(by_kind) else np.nan,
             "delay_s": attacks.delay.mean(),
             "eavesdrop_adr": eaves.detected.mean() if len(eaves) else np.nan,
             "eavesdrop_delay_s": eaves.delay.mean() if len(eaves) else np.nan,
