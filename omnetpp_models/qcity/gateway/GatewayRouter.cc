@@ -28,6 +28,7 @@ void GatewayRouter::initialize()
         servicePorts.insert(static_cast<int>(port));
     tap = dynamic_cast<FlowTap *>(getParentModule()->getSubmodule("tap"));
     sessions = dynamic_cast<SessionManager *>(getParentModule()->getSubmodule("sessions"));
+    fed = getParentModule()->getSubmodule("fed");
     serviceTimer = new omnetpp::cMessage("service", PROCESSED);
     emit(queueLengthSignal, 0L);
 }
@@ -39,6 +40,18 @@ void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
         return;
     }
     auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+    if (msg->arrivedOn("fedIn")) {  // the gateway's own federated messages share the queue and the backhaul
+        enqueue(pkt);
+        return;
+    }
+    if (msg->arrivedOn("backhaulIn") && pkt->isFederated()) {
+        if (!fed) {
+            delete pkt;
+            throw omnetpp::cRuntimeError("a federated detection message arrived, but this gateway has no FedClient (federated = false)");
+        }
+        sendDirect(pkt, fed, "modelIn");
+        return;
+    }
     if (msg->arrivedOn("backhaulIn")) {  // a reply to a device
         auto it = deviceMac.find(pkt->deviceId);
         if (it == deviceMac.end()) {
@@ -72,6 +85,11 @@ void GatewayRouter::handleMessage(omnetpp::cMessage *msg)
         delete pkt;
         return;
     }
+    enqueue(pkt);
+}
+
+void GatewayRouter::enqueue(IotPacket *pkt)
+{
     if (static_cast<int>(queue.size()) >= queueLength) {
         emit(dropSignal, pkt);
         delete pkt;

@@ -27,6 +27,7 @@ class GatewayRouter : public omnetpp::cSimpleModule
     IotPacket *inService = nullptr;
     SessionManager *sessions = nullptr;  // a secure gateway's: checks readings' integrity tags
     FlowTap *tap = nullptr;              // the gateway's flow IDS, if it has one
+    omnetpp::cModule *fed = nullptr;     // the gateway's federated detection client, if it has one
     std::unordered_map<int, int> deviceMac;  // device id -> its radio's MAC address
     omnetpp::cMessage *serviceTimer = nullptr;
 
@@ -35,6 +36,7 @@ class GatewayRouter : public omnetpp::cSimpleModule
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
+    void enqueue(IotPacket *pkt);
     void startService();
     void forward();
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <set>
 
+#include "FedClient.h"
 #include "QidsMonitor.h"
 
 namespace qcity {
@@ -48,8 +49,9 @@ void FlowTap::initialize()
 {
     window = par("window").doubleValue();
     quantumMemory = par("quantumMemory").doubleValue();
-    if (window <= omnetpp::SimTime() || quantumMemory < omnetpp::SimTime())
-        throw omnetpp::cRuntimeError("window must be positive and quantumMemory not negative");
+    scoreFrom = par("scoreFrom").doubleValue();
+    if (window <= omnetpp::SimTime() || quantumMemory < omnetpp::SimTime() || scoreFrom < omnetpp::SimTime())
+        throw omnetpp::cRuntimeError("window must be positive, quantumMemory and scoreFrom not negative");
     flowIdsHook.resolve(par("flowIdsHook").stdstringValue());
     detectorSettings = par("detectorSettings").stdstringValue();
     std::string prefix = par("flowLogPrefix").stdstringValue();
@@ -63,6 +65,7 @@ void FlowTap::initialize()
         std::fprintf(log, "time,attack,label\n");
     }
     qids = dynamic_cast<const QidsMonitor *>(getParentModule()->getSubmodule("ids"));
+    fed = dynamic_cast<FedClient *>(getParentModule()->getSubmodule("fed"));
     firstSeen.fill(-1);
     firstDetected.fill(-1);
     recordsSignal = registerSignal("flowRecords");
@@ -99,7 +102,7 @@ void FlowTap::observeUplink(const IotPacket &pkt, bool failedIntegrity)
     f.integrityFailures += failedIntegrity;
     int kind = pkt.attack >= 0 && pkt.attack < NUM_ATTACK_KINDS ? pkt.attack : ATTACK_NONE;
     f.truth[kind]++;
-    if (kind != ATTACK_NONE && firstSeen[kind] < omnetpp::SimTime())
+    if (kind != ATTACK_NONE && firstSeen[kind] < omnetpp::SimTime() && now >= scoreFrom)
         firstSeen[kind] = now;
 }
 
@@ -170,7 +173,7 @@ void FlowTap::closeWindow()
     }
     if (!active.empty())
         emit(recordsSignal, static_cast<long>(active.size()));
-    if (!active.empty() && (log || flowIdsHook.isSet())) {
+    if (!active.empty() && (log || flowIdsHook.isSet() || fed)) {
         Value recs = records(active);
         if (log)
             writeLog(recs, kinds);
@@ -180,6 +183,8 @@ void FlowTap::closeWindow()
             Value args = Value::dict({{"time", now.dbl()}, {"gateway", getParentModule()->getIndex()}, {"window", window.dbl()},
                                       {"quantum_alert", quantumAlert}, {"settings", detectorSettings},
                                       {"flows", recs}});
+            if (fed && !fed->detectorModel().empty())
+                args.set("model", Value(fed->detectorModel()));
             Value r = flowIdsHook(args);
             const Value &alerts = r.kind() == Value::DICT ? r["alerts"] : r;
             if (alerts.kind() != Value::LIST || alerts.size() != active.size())
@@ -190,6 +195,8 @@ void FlowTap::closeWindow()
             for (std::size_t i = 0; i < active.size(); i++) {
                 bool alert = alerts[i].asBool();
                 flagged += alert;
+                if (now - window < scoreFrom)
+                    continue;  // the window began before scoring did
                 int kind = kinds[i];
                 flowsOfKind[kind]++;
                 if (!alert)
@@ -204,6 +211,8 @@ void FlowTap::closeWindow()
             }
             emit(alertsSignal, flagged);
         }
+        if (fed)  // after judging: a window is never judged by a model trained on it
+            fed->observe(recs, kinds, window.dbl());
     }
     flows.clear();
 }

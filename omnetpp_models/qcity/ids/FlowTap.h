@@ -13,6 +13,7 @@
 
 namespace qcity {
 
+class FedClient;
 class QidsMonitor;
 
 // See FlowTap.ned.
@@ -33,11 +34,12 @@ class FlowTap : public omnetpp::cSimpleModule
     };
 
     // parameters
-    omnetpp::simtime_t window, quantumMemory;
+    omnetpp::simtime_t window, quantumMemory, scoreFrom;
     qcity::Hook flowIdsHook;
     std::string detectorSettings;
     std::FILE *log = nullptr;
     const QidsMonitor *qids = nullptr;  // this gateway's, if any
+    FedClient *fed = nullptr;           // this gateway's federated detection client, if any: trains on the records, holds the model
 
     // state
     std::map<FlowKey, FlowStats> flows;  // ordered: records go to the hook in a fixed order

@@ -17,6 +17,7 @@ void ControlCenter::initialize()
     if (taskProbability < 0 || taskProbability > 1)
         throw omnetpp::cRuntimeError("taskProbability must be in [0, 1], got %g", taskProbability);
     hasScheduler = gate("taskOut")->isConnected();
+    fedServer = findModuleByPath(par("fedServer").stringValue());
     rxSignal = registerSignal("rxPk");
     dupSignal = registerSignal("duplicatePk");
     tamperedSignal = registerSignal("tamperedPk");
@@ -32,6 +33,10 @@ void ControlCenter::initialize()
 void ControlCenter::handleMessage(omnetpp::cMessage *msg)
 {
     auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+    if (pkt->isFederated()) {
+        relayFederated(pkt);
+        return;
+    }
     int port = msg->getArrivalGate()->getIndex();
     if (pkt->isAck()) {  // replies go the other way; one arriving here is a modelling error
         delete pkt;
@@ -97,12 +102,37 @@ void ControlCenter::reply(IotPacket *reading, int port)
     ack->attack = reading->attack;
     ack->created = omnetpp::simTime();
     ack->setByteLength((ack->type == IotPacket::COAP_ACK ? coapAckBytes : pubackBytes) + transportBytes);
+    sendOnPort(ack, port);
+}
+
+void ControlCenter::relayFederated(IotPacket *pkt)
+{
+    if (pkt->arrivedOn("fedIn")) {  // from the server, to a gateway
+        auto it = gatewayPort.find(pkt->gateway);
+        if (it == gatewayPort.end()) {
+            int g = pkt->gateway;
+            delete pkt;
+            throw omnetpp::cRuntimeError("federated message for gateway %d, which has not been heard from", g);
+        }
+        sendOnPort(pkt, it->second);
+        return;
+    }
+    if (!fedServer) {
+        delete pkt;
+        throw omnetpp::cRuntimeError("a federated detection message arrived, but there is no server at '%s'", par("fedServer").stringValue());
+    }
+    gatewayPort[pkt->gateway] = pkt->getArrivalGate()->getIndex();
+    sendDirect(pkt, fedServer, "in");
+}
+
+void ControlCenter::sendOnPort(IotPacket *pkt, int port)
+{
     omnetpp::cGate *out = gate("port$o", port);
     omnetpp::cChannel *link = out->getTransmissionChannel();
     if (link->isBusy())
-        sendDelayed(ack, link->getTransmissionFinishTime() - omnetpp::simTime(), out);
+        sendDelayed(pkt, link->getTransmissionFinishTime() - omnetpp::simTime(), out);
     else
-        send(ack, out);
+        send(pkt, out);
 }
 
 }  // namespace qcity

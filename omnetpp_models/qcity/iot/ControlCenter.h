@@ -16,12 +16,14 @@ class ControlCenter : public omnetpp::cSimpleModule
     int64_t pubackBytes = 4, coapAckBytes = 6, transportBytes = 18;
     double taskProbability = 0.1;
     bool hasScheduler = false;
+    omnetpp::cModule *fedServer = nullptr;  // federated detection's server, if the network has one
 
     // state
     // per device: sequence numbers seen within the last kWindow, so memory stays flat in run length;
     // the last retransmission (up to ~45 s after the first try, 450 readings at 10/s) is well inside it
     static constexpr int64_t kWindow = 1024;
     std::unordered_map<int, std::set<int64_t>> received;
+    std::unordered_map<int, int> gatewayPort;  // federated client's gateway index -> the port its messages came in on
     bool firstTime(int device, int64_t seq);
 
     // statistics
@@ -32,6 +34,8 @@ class ControlCenter : public omnetpp::cSimpleModule
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void reply(IotPacket *reading, int port);
+    void sendOnPort(IotPacket *pkt, int port);
+    void relayFederated(IotPacket *pkt);
 };
 
 }  // namespace qcity

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "qcity/sim.h"
 
 namespace qcity {
@@ -9,7 +11,9 @@ namespace qcity {
 class IotPacket : public omnetpp::cPacket
 {
   public:
-    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK, ROUTE_BEACON, SECURITY_HANDSHAKE };
+    enum Type { MQTT_PUBLISH = 1, MQTT_PUBACK, COAP_CON, COAP_NON, COAP_ACK, ROUTE_BEACON, SECURITY_HANDSHAKE,
+                // federated detection between a gateway's FedClient and the control centre's FedServer
+                FEDERATED_SETUP, FEDERATED_KEYS, FEDERATED_MODEL, FEDERATED_UPDATE };
     // special values of nextHopMac
     static constexpr int TO_GATEWAY = -1;  // the device's associated gateway (single-hop access)
     static constexpr int BROADCAST = -2;   // every radio in range, unacknowledged
@@ -44,6 +48,11 @@ class IotPacket : public omnetpp::cPacket
     // ground truth for measurement only (AttackKind.h): set by an attacker or a tampering relay,
     // read by statistics that score detection, never by a detector
     int attack = 0;
+    // federated detection messages: what the hooks produced (opaque to the network), the round, the gateway
+    std::string payload;
+    int round = -1;
+    int gateway = -1;  // the FedClient's gateway (index), sender or receiver
+    bool pqcSealed = false;  // sealed under an ML-KEM secret rather than QKD key
 
     // The content a device gives its reading; anything else arriving means it was modified on the way.
     static uint64_t readingContent(int deviceId, int64_t seq) { return (static_cast<uint64_t>(deviceId) << 40) ^ static_cast<uint64_t>(seq); }
@@ -54,6 +63,7 @@ class IotPacket : public omnetpp::cPacket
     IotPacket *dup() const override { return new IotPacket(*this); }
     const char *getClassName() const override { return "qcity::IotPacket"; }
     bool isAck() const { return type == MQTT_PUBACK || type == COAP_ACK; }
+    bool isFederated() const { return type >= FEDERATED_SETUP && type <= FEDERATED_UPDATE; }
 };
 
 }  // namespace qcity

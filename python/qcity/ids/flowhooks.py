@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .flows import SERVICE_PORTS, features, records_frame
+import numpy as np
+
+from .flows import FEATURE_NAMES, SERVICE_PORTS, features, records_frame
 from .logistic import LogisticDetector
 
 #: where a trained flow detector is looked for when no model= setting names one (none ships yet)
@@ -107,3 +109,28 @@ class NoDetector:
 
     def __call__(self, args: dict) -> dict:
         return {"alerts": [False] * len(args["flows"]["saddr"])}
+
+
+class FederatedDetector:
+    """Judges flows with the model the gateway's FedClient holds (the global model of the last
+    federated round, or its own in ``federation="local"``), which FlowTap passes as ``model``.
+    Before a trained model has arrived it never alerts. Settings as :class:`LearnedDetector`
+    (without ``model``)."""
+
+    DEFAULTS: dict[str, float | str] = {"threshold": 0.5, "fusion": 1.0, "quantum_factor": 0.5}
+
+    def __init__(self) -> None:
+        self.settings: dict[str, float | str] | None = None
+
+    def __call__(self, args: dict) -> dict:
+        if self.settings is None:
+            self.settings = parse_settings(args.get("settings", ""), self.DEFAULTS)
+        params = args.get("model")
+        n = len(args["flows"]["saddr"])
+        if params is None:
+            return {"alerts": [False] * n}
+        s = self.settings
+        threshold = s["threshold"] * (s["quantum_factor"] if args.get("quantum_alert") and s["fusion"] > 0 else 1.0)
+        model = LogisticDetector.untrained(len(FEATURE_NAMES)).with_parameters(np.asarray(params, float))
+        x = features(records_frame(args["flows"]), float(args["window"]))
+        return {"alerts": model.predict(x, threshold).tolist()}

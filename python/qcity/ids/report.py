@@ -28,14 +28,26 @@ from .evaluate import rates_from_counts
 FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
 
 
-def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
+def _read(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """Result files read once: a frame from ``results.read_result_files`` passes through."""
+    return files if isinstance(files, pd.DataFrame) else results.read_result_files(files)
+
+
+def _with_itervars(frame: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    itervars = results.get_itervars(raw)
+    if itervars.empty:
+        return frame
+    return frame.join(itervars.pivot(index="runID", columns="name", values="value"), on="run")
+
+
+def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
     """One row per (run, gateway, kind): kind is an attack, "normal" or "eavesdrop"; columns
-    flows, detected, false_alerts, delay, link_class, plus the run's iteration variables."""
-    raw = results.read_result_files(files)
+    flows, detected, false_alerts, delay, link_class, plus the run's iteration variables.
+    ``files``: result files or folders, or what ``qcity.results.read_result_files`` read from them."""
+    raw = _read(files)
     sc = results.get_scalars(raw)
     params = results.get_parameters(raw)
     link_class = {(r.runID, r.module): r.value.strip('"') for r in params[params.name == "linkClass"].itertuples()}
-    itervars = results.get_itervars(raw)
     rows = []
     for (run, module), group in sc.groupby(["runID", "module"]):
         if not module.endswith((".tap", ".ids")):
@@ -57,10 +69,36 @@ def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.D
                          "flows": 1.0 if v["eavesdropped"] else 0.0, "detected": v.get("eavesdropDetected", 0.0),
                          "false_alerts": v["falseAlerts"], "delay": v.get("eavesdropDetectionDelay", np.nan)})
     out = pd.DataFrame(rows, columns=["run", "gateway", "link_class", "kind", "flows", "detected", "false_alerts", "delay"])
-    if not itervars.empty:
-        iv = itervars.pivot(index="runID", columns="name", values="value")
-        out = out.join(iv, on="run")
-    return out
+    return _with_itervars(out, raw)
+
+
+def federation_costs(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """What federated detection cost per run (FedServer and FedClient scalars): rounds done and
+    failed, mean round time, bytes sent and QKD key taken (server and clients together),
+    messages sealed with ML-KEM, the privacy loss epsilon after the last round, and the
+    labelled records per gateway; plus the run's iteration variables. Runs without
+    federated detection have no row."""
+    raw = _read(files)
+    sc = results.get_scalars(raw)
+    sc = sc[sc.module.str.endswith((".fedServer", ".fed"))]
+    rows = []
+    for run, group in sc.groupby("runID"):
+        server = group[group.module.str.endswith(".fedServer")].set_index("name").value
+        clients = group[group.module.str.endswith(".fed")]
+        total = clients.groupby("name").value.sum()
+        rows.append({"run": run,
+                     "rounds": server.get("fedRoundTime:count", 0.0),
+                     "rounds_failed": server.get("fedRoundsFailed:count", 0.0),
+                     "round_time_ms": 1000 * server.get("fedRoundTime:mean", np.nan),
+                     "kbytes": (server.get("fedSent:sum", 0.0) + total.get("fedSent:sum", 0.0)) / 1000,
+                     "messages": server.get("fedSent:count", 0.0) + total.get("fedSent:count", 0.0),
+                     "key_kbits": (server.get("fedKeyBits:sum", 0.0) + total.get("fedKeyBits:sum", 0.0)) / 1000,
+                     "pqc_sealed": server.get("fedPqcSealed:count", 0.0) + total.get("fedPqcSealed:count", 0.0),
+                     "epsilon": server.get("fedEpsilon:last", np.nan),
+                     "records_per_gateway": clients[clients.name == "fedTrainingRecords:last"].value.mean()})
+    out = pd.DataFrame(rows, columns=["run", "rounds", "rounds_failed", "round_time_ms", "kbytes", "messages", "key_kbits",
+                                      "pqc_sealed", "epsilon", "records_per_gateway"])
+    return _with_itervars(out, raw)
 
 
 def run_metrics(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -1,0 +1,119 @@
+#include "FedClient.h"
+
+#include "FederatedMessage.h"
+
+namespace qcity {
+
+Define_Module(FedClient);
+
+FedClient::~FedClient() { cancelAndDelete(timer); }
+
+void FedClient::initialize()
+{
+    fedHook.resolve(par("fedHook").stdstringValue());
+    settings = par("settings").stdstringValue();
+    std::string federation = par("federation").stdstringValue();
+    if (federation != "fedavg" && federation != "local")
+        throw omnetpp::cRuntimeError("federation must be \"fedavg\" or \"local\", got \"%s\"", federation.c_str());
+    federated = federation == "fedavg";
+    if (!getParentModule()->getSubmodule("tap"))
+        throw omnetpp::cRuntimeError("federated detection trains the gateway's FlowTap detector: set flowIds = true");
+    keys = dynamic_cast<KeyManager *>(findModuleByPath(par("keyManager").stringValue()));
+    roundInterval = par("roundInterval").doubleValue();
+    trainTime = par("trainTime").doubleValue();
+    keyBits = par("keyBits").intValue();
+    headerBytes = par("headerBytes").intValue();
+    omnetpp::simtime_t setupTime = par("setupTime").doubleValue(), firstRound = par("firstRound").doubleValue();
+    if (roundInterval <= omnetpp::SimTime() || trainTime < omnetpp::SimTime() || setupTime < omnetpp::SimTime() || firstRound < omnetpp::SimTime())
+        throw omnetpp::cRuntimeError("roundInterval must be positive; setupTime, firstRound and trainTime not negative");
+    if (keyBits < 0 || headerBytes < 0)
+        throw omnetpp::cRuntimeError("keyBits and headerBytes must not be negative");
+    sentSignal = registerSignal("fedSent");
+    keyBitsSignal = registerSignal("fedKeyBits");
+    pqcSignal = registerSignal("fedPqcSealed");
+    recordsSignal = registerSignal("fedTrainingRecords");
+    timer = new omnetpp::cMessage("fed", federated ? SETUP : LOCAL_ROUND);
+    scheduleAt(federated ? setupTime : firstRound, timer);
+}
+
+void FedClient::observe(const Value &records, const std::vector<int> &labels, double window)
+{
+    Enter_Method_Silent();
+    Value flags = Value::list();
+    for (int label : labels)
+        flags.append(label != 0);
+    fedHook(Value::dict({{"op", "observe"}, {"settings", settings}, {"window", window}, {"flows", records}, {"labels", flags}}));
+}
+
+void FedClient::adoptModel(const Value &reply)
+{
+    if (reply.has("model") && !reply["model"].isNone())
+        model = reply["model"].asDoubles();
+}
+
+void FedClient::sendToServer(IotPacket *pkt, const char *mode)
+{
+    emit(sentSignal, pkt->getByteLength());
+    if (std::string(mode) == "qkd")
+        emit(keyBitsSignal, keyBits);
+    else
+        emit(pqcSignal, 1L);
+    sendDirect(pkt, getParentModule()->getSubmodule("router"), "fedIn");
+}
+
+void FedClient::handleMessage(omnetpp::cMessage *msg)
+{
+    const int gateway = getParentModule()->getIndex();
+    if (msg == timer) {
+        switch (msg->getKind()) {
+            case SETUP: {  // public keys to the server: not secret, sent unsealed
+                Value r = fedHook(Value::dict({{"op", "setup"}, {"settings", settings}, {"gateway", gateway},
+                                               {"seed", static_cast<long long>(intuniform(0, 2147483646))}}));
+                auto *pkt = federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, headerBytes);
+                emit(sentSignal, pkt->getByteLength());
+                sendDirect(pkt, getParentModule()->getSubmodule("router"), "fedIn");
+                break;
+            }
+            case TRAIN: {
+                const char *mode = takeSealingKey(keys, keyBits);
+                Value r = fedHook(Value::dict({{"op", "train"}, {"round", round}, {"mode", mode}}));
+                emit(recordsSignal, r["records"].asInt());
+                sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, headerBytes, mode), mode);
+                break;
+            }
+            case LOCAL_ROUND: {
+                Value r = fedHook(Value::dict({{"op", "local"}, {"settings", settings}}));
+                emit(recordsSignal, r["records"].asInt());
+                adoptModel(r);
+                scheduleAt(omnetpp::simTime() + roundInterval, timer);
+                break;
+            }
+            default: throw omnetpp::cRuntimeError("Unexpected timer kind %d", msg->getKind());
+        }
+        return;
+    }
+    auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
+    if (pkt->type == IotPacket::FEDERATED_KEYS) {
+        fedHook(Value::dict({{"op", "keys"}, {"payload", pkt->payload}}));
+    }
+    else if (pkt->type == IotPacket::FEDERATED_MODEL) {
+        if (timer->isScheduled()) {  // the previous round's update is still being trained: that round is lost
+            EV_WARN << "round " << pkt->round << " began before this gateway's update of round " << round << " left\n";
+            cancelEvent(timer);
+        }
+        Value r = fedHook(Value::dict({{"op", "model"}, {"round", pkt->round}, {"mode", pkt->pqcSealed ? "pqc" : "qkd"},
+                                       {"payload", pkt->payload}}));
+        adoptModel(r);
+        round = pkt->round;
+        timer->setKind(TRAIN);
+        scheduleAt(omnetpp::simTime() + trainTime, timer);
+    }
+    else {
+        int type = pkt->type;
+        delete pkt;
+        throw omnetpp::cRuntimeError("Unexpected message type %d at a federated client", type);
+    }
+    delete pkt;
+}
+
+}  // namespace qcity

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <set>
+
+#include "../iot/IotPacket.h"
+#include "qcity/hook.h"
+#include "qcity/sim.h"
+
+namespace qcity {
+
+// See FedServer.ned.
+class FedServer : public omnetpp::cSimpleModule
+{
+  protected:
+    // parameters
+    qcity::Hook fedHook;
+    int clients = 0;
+    omnetpp::cModule *controlCenter = nullptr;
+    omnetpp::simtime_t roundInterval;
+    int64_t keyBits = 256, headerBytes = 48;
+
+    // state
+    omnetpp::cMessage *roundTimer = nullptr;
+    std::set<int> registered, updated;  // gateways that sent their keys / this round's update
+    int round = -1;
+    bool roundOpen = false;  // updates of `round` still expected
+    omnetpp::simtime_t roundStart;
+
+    // statistics
+    omnetpp::simsignal_t roundSignal = 0, failedSignal = 0, epsilonSignal = 0, normSignal = 0, sentSignal = 0, keyBitsSignal = 0, pqcSignal = 0;
+
+    void initialize() override;
+    void handleMessage(omnetpp::cMessage *msg) override;
+    void startRound();
+    void receive(IotPacket *pkt);
+    void sendToGateway(IotPacket *pkt, const std::string &mode);
+
+  public:
+    ~FedServer() override;
+};
+
+}  // namespace qcity
