@@ -9,7 +9,7 @@ ablations; the attacks of the Intrusions config) and prints, per variant, with S
 95 % intervals over repetitions: the flow IDS's ADR (flow-weighted and per attack averaged),
 FPR, precision, F1 and detection delay, the Q-IDS's detection of the tapped links and its
 false alerts, and latency, throughput and device energy; then ADR per attack kind and, for
-QESIF, per QKD channel class. Seed 001's published ADRs are printed beside ours as labelled
+QESIF, per QKD channel class; and the control centre's identity check against spoofing. Seed 001's published ADRs are printed beside ours as labelled
 references: they are per dataset (TON_IoT, Edge-IIoTset, Bot-IoT), ours per injected attack,
 so the two are not the same quantity. Writes <prefix>_variants.csv, <prefix>_kinds.csv,
 <prefix>_classes.csv, <prefix>_adr.png (Fig. 3 style) and <prefix>_heatmap.png (Fig. 7 style).
@@ -23,8 +23,9 @@ import sys
 import numpy as np
 import pandas as pd
 
+from qcity import results
 from qcity.crypto.report import run_metrics as security_run_metrics
-from qcity.ids.report import ci_half_width, gateway_rows, per_kind, run_metrics, summarise
+from qcity.ids.report import ci_half_width, gateway_rows, identity_checks, per_kind, run_metrics, summarise
 from qcity.plotting import offscreen_pyplot
 
 VARIANT_ORDER = ["QESIF", "QuIDS", "QRHE", "HyQuSec", "QLSN", "noQKD", "noQIDS", "noHybrid"]
@@ -45,7 +46,8 @@ def main(argv=None) -> int:
     ap.add_argument("results", nargs="+", help="result files or folders of IdsComparison (or Intrusions) runs")
     ap.add_argument("-o", "--output", default="ids", help="prefix of the output files")
     args = ap.parse_args(argv)
-    rows = gateway_rows(args.results)
+    raw = results.read_result_files(args.results)  # once, for every report below
+    rows = gateway_rows(raw)
     if rows.empty:
         print("no FlowTap or Q-IDS results in the given files (run the IdsComparison or Intrusions config)", file=sys.stderr)
         return 1
@@ -55,7 +57,7 @@ def main(argv=None) -> int:
     pd.set_option("display.max_columns", 40)
 
     variants = summarise(run_metrics(rows, ["variant"]), ["variant"])
-    network = security_run_metrics(args.results)
+    network = security_run_metrics(raw)
     network["variant"] = network.run.map(rows.groupby("run").variant.first())
     cost = network.groupby("variant")[["latency_ms", "throughput_kbps", "device_energy_mJ"]].mean()
     variants = _order(variants.join(cost, on="variant"), "variant", VARIANT_ORDER)
@@ -80,6 +82,13 @@ def main(argv=None) -> int:
     print(classes[["link_class", "runs", "adr", "adr_macro", "fpr", "eavesdrop_adr", "eavesdrop_delay_s",
                    "qids_false_alerts"]].round(3).to_string(index=False))
     print(class_kinds.round(3).to_string())
+
+    identity = identity_checks(raw)
+    if "variant" not in identity:
+        identity["variant"] = "QESIF"
+    identity = identity.groupby("variant")[["spoof_readings", "spoof_flagged", "false_alerts"]].sum()
+    print("\nControl centre's identity check (a reading through another gateway than its device's first), summed over runs:")
+    print(identity.reindex([v for v in VARIANT_ORDER if v in identity.index]).to_string())
 
     variants.to_csv(f"{args.output}_variants.csv", index=False)
     kind_table.to_csv(f"{args.output}_kinds.csv", index=False)

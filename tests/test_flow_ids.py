@@ -112,6 +112,18 @@ def test_injected_attacks_reach_the_gateway_and_are_scored(attacked_run):
                 assert 0 <= t[f"{kind}DetectionDelay"] <= 8  # first alert within the attack period
 
 
+def test_control_centre_flags_readings_through_another_gateway(attacked_run):
+    _, r = attacked_run
+    s = _scalars(r)
+    cc = {n: s[("SmartCity.controlCenter", n)] for n in ("spoofReadings", "spoofFlagged", "spoofFalseAlerts")}
+    # the victim (device 0) reaches the broker through another gateway than the spoofer's, whose
+    # tap cannot tell the forged readings apart (no second MAC for the device there)
+    assert s[("SmartCity.device[0].app", "ackedPk:count")] > 0
+    assert s[("SmartCity.gateway[0].tap", "spoofFlows")] > 0 and s[("SmartCity.gateway[0].tap", "spoofDetected")] == 0
+    assert cc["spoofReadings"] > 0 and cc["spoofFlagged"] == cc["spoofReadings"]
+    assert cc["spoofFalseAlerts"] == 0  # single-hop devices never change gateway
+
+
 def test_qids_flags_the_tapped_link_only(attacked_run):
     _, r = attacked_run
     s = _scalars(r)
@@ -286,6 +298,7 @@ def test_analysis_script_reports_and_draws(attacked_run, tmp_path, capsys):
     assert script.main([str(r.sca_path), "-o", str(prefix)]) == 0
     out = capsys.readouterr().out
     assert "ADR per attack kind" in out and "eavesdropped" in out and "reference" in out
+    assert "identity check" in out
     for suffix in ("_variants.csv", "_kinds.csv", "_classes.csv", "_adr.png", "_heatmap.png"):
         assert (tmp_path / f"ids{suffix}").stat().st_size > 0
     kinds = pd.read_csv(f"{prefix}_kinds.csv")

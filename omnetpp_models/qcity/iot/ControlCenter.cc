@@ -44,6 +44,7 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
     }
     if ((pkt->type == IotPacket::MQTT_PUBLISH && pkt->qos == 1) || pkt->type == IotPacket::COAP_CON)
         reply(pkt, port);  // a duplicate is answered too: its ACK may have been lost
+    checkIdentity(*pkt, port);
     if (isInjected(pkt->attack)) {  // an attacker's own traffic: served like any other, but not a reading
         emit(attackSignal, pkt);
         delete pkt;
@@ -103,6 +104,25 @@ void ControlCenter::reply(IotPacket *reading, int port)
     ack->created = omnetpp::simTime();
     ack->setByteLength((ack->type == IotPacket::COAP_ACK ? coapAckBytes : pubackBytes) + transportBytes);
     sendOnPort(ack, port);
+}
+
+void ControlCenter::checkIdentity(const IotPacket &reading, int port)
+{
+    // A device's readings arrive through one gateway (its cell's, or its route's sink); one in its
+    // name through another gateway is flagged: what a gateway cannot see when the spoofer sits in
+    // another cell. A device that moves to another gateway is flagged too (counted as a false alert).
+    bool flagged = !homePort.emplace(reading.deviceId, port).second && homePort[reading.deviceId] != port;
+    bool spoofed = reading.attack == ATTACK_SPOOF;
+    spoofReadings += spoofed;
+    spoofFlagged += flagged && spoofed;
+    spoofFalseAlerts += flagged && !spoofed;
+}
+
+void ControlCenter::finish()
+{
+    recordScalar("spoofReadings", static_cast<double>(spoofReadings));
+    recordScalar("spoofFlagged", static_cast<double>(spoofFlagged));
+    recordScalar("spoofFalseAlerts", static_cast<double>(spoofFalseAlerts));
 }
 
 void ControlCenter::relayFederated(IotPacket *pkt)

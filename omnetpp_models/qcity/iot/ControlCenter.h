@@ -24,6 +24,8 @@ class ControlCenter : public omnetpp::cSimpleModule
     static constexpr int64_t kWindow = 1024;
     std::unordered_map<int, std::set<int64_t>> received;
     std::unordered_map<int, int> gatewayPort;  // federated client's gateway index -> the port its messages came in on
+    std::unordered_map<int, int> homePort;     // device -> the port (gateway) its first reading came through
+    long spoofReadings = 0, spoofFlagged = 0, spoofFalseAlerts = 0;  // the identity check, scored against ground truth
     bool firstTime(int device, int64_t seq);
 
     // statistics
@@ -36,6 +38,8 @@ class ControlCenter : public omnetpp::cSimpleModule
     void reply(IotPacket *reading, int port);
     void sendOnPort(IotPacket *pkt, int port);
     void relayFederated(IotPacket *pkt);
+    void checkIdentity(const IotPacket &reading, int port);
+    void finish() override;
 };
 
 }  // namespace qcity

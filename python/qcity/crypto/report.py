@@ -43,9 +43,10 @@ def _attacked_windows(config: pd.DataFrame, window: float = 1.0) -> int:
     return int(round((_seconds(end) - _seconds(start)) / window))
 
 
-def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
-    """One row per run of the Secure / SecurityModes / SecureEavesdropped / Ablation / Tampering configs."""
-    raw = results.read_result_files(files)
+def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """One row per run of the Secure / SecurityModes / SecureEavesdropped / Ablation / Tampering configs
+    (``files``: result files or folders, or what ``results.read_result_files`` read from them)."""
+    raw = results.results_of(files)
     sc = results.get_scalars(raw)
     attrs = results.get_runattrs(raw).pivot(index="runID", columns="name", values="value")
     itervars = results.get_itervars(raw)

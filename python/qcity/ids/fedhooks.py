@@ -110,8 +110,23 @@ def _payload(data: bytes) -> dict:
     return {"payload": _b64(data), "bytes": len(data)}
 
 
-class Client:
+class _Protocol:
+    """Dispatches a hook call ``{"op": name, ...}`` to the method ``_op_<name>``."""
+
+    role = ""
+
+    def __call__(self, args: dict) -> dict:
+        op = args["op"]
+        handler = getattr(self, f"_op_{op}", None)
+        if handler is None:
+            raise ValueError(f"federated {self.role}: unknown operation {op!r}")
+        return handler(args)
+
+
+class Client(_Protocol):
     """A gateway's side: labels its flow records, trains from the global model, sends masked, noised, sealed updates."""
+
+    role = "client"
 
     def __init__(self) -> None:
         self.s: dict[str, float | str] = {}
@@ -125,13 +140,6 @@ class Client:
         self.y = np.empty(0)
         self.model = LogisticDetector.untrained(len(FEATURE_NAMES))
         self.rules = ThresholdDetector()
-
-    def __call__(self, args: dict) -> dict:
-        op = args["op"]
-        handler = getattr(self, f"_op_{op}", None)
-        if handler is None:
-            raise ValueError(f"federated client: unknown operation {op!r}")
-        return handler(args)
 
     def _op_setup(self, a: dict) -> dict:
         self.s = _settings(a.get("settings", ""))
@@ -200,8 +208,10 @@ class Client:
         return {"model": self.model.parameters().tolist(), "records": len(self.y)}
 
 
-class Server:
+class Server(_Protocol):
     """The control centre's side: distributes keys and the global model, unmasks and averages updates, accounts privacy."""
+
+    role = "server"
 
     def __init__(self) -> None:
         self.s: dict[str, float | str] = {}
@@ -214,13 +224,6 @@ class Server:
         self.round = -1
         self.aggregated = 0
         self.accountant: GaussianAccountant | None = None
-
-    def __call__(self, args: dict) -> dict:
-        op = args["op"]
-        handler = getattr(self, f"_op_{op}", None)
-        if handler is None:
-            raise ValueError(f"federated server: unknown operation {op!r}")
-        return handler(args)
 
     def _op_setup(self, a: dict) -> dict:
         self.s = _settings(a.get("settings", ""))

@@ -28,11 +28,6 @@ from .evaluate import rates_from_counts
 FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
 
 
-def _read(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
-    """Result files read once: a frame from ``results.read_result_files`` passes through."""
-    return files if isinstance(files, pd.DataFrame) else results.read_result_files(files)
-
-
 def _with_itervars(frame: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     itervars = results.get_itervars(raw)
     if itervars.empty:
@@ -44,7 +39,7 @@ def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Dat
     """One row per (run, gateway, kind): kind is an attack, "normal" or "eavesdrop"; columns
     flows, detected, false_alerts, delay, link_class, plus the run's iteration variables.
     ``files``: result files or folders, or what ``qcity.results.read_result_files`` read from them."""
-    raw = _read(files)
+    raw = results.results_of(files)
     sc = results.get_scalars(raw)
     params = results.get_parameters(raw)
     link_class = {(r.runID, r.module): r.value.strip('"') for r in params[params.name == "linkClass"].itertuples()}
@@ -72,13 +67,27 @@ def gateway_rows(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Dat
     return _with_itervars(out, raw)
 
 
+def identity_checks(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """The control centre's identity check per run (a device's reading through another gateway than
+    its first): spoofed readings delivered, how many were flagged, and flagged legitimate ones;
+    plus the run's iteration variables."""
+    raw = results.results_of(files)
+    sc = results.get_scalars(raw)
+    sc = sc[sc.name.isin(["spoofReadings", "spoofFlagged", "spoofFalseAlerts"])]
+    out = sc.pivot_table(index="runID", columns="name", values="value", aggfunc="sum").reset_index()
+    out = out.rename(columns={"runID": "run", "spoofReadings": "spoof_readings", "spoofFlagged": "spoof_flagged",
+                              "spoofFalseAlerts": "false_alerts"})
+    out.columns.name = None
+    return _with_itervars(out, raw)
+
+
 def federation_costs(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
     """What federated detection cost per run (FedServer and FedClient scalars): rounds done and
     failed, mean round time, bytes sent and QKD key taken (server and clients together),
     messages sealed with ML-KEM, the privacy loss epsilon after the last round, and the
     labelled records per gateway; plus the run's iteration variables. Runs without
     federated detection have no row."""
-    raw = _read(files)
+    raw = results.results_of(files)
     sc = results.get_scalars(raw)
     sc = sc[sc.module.str.endswith((".fedServer", ".fed"))]
     rows = []

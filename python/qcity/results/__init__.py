@@ -20,6 +20,7 @@ from .api import (
     get_statistics,
     get_vectors,
     read_result_files,
+    results_of,
     set_inputs,
 )
 from .filter import compile_filter
@@ -27,5 +28,5 @@ from .filter import compile_filter
 __all__ = [
     "ResultQueryError", "add_inputs", "compile_filter", "get_config_entries", "get_histograms", "get_itervars",
     "get_param_assignments", "get_parameters", "get_results", "get_runattrs", "get_runs", "get_scalars",
-    "get_statistics", "get_vectors", "read_result_files", "set_inputs",
+    "get_statistics", "get_vectors", "read_result_files", "results_of", "set_inputs",
 ]

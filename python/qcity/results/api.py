@@ -63,6 +63,12 @@ def _scave_module():
 _RUN_LEVEL = ("runattr", "itervar", "config")
 
 
+def results_of(files) -> pd.DataFrame:
+    """``files`` read with :func:`read_result_files`, unless it already is such a frame: lets a
+    report take either paths or results an analysis has read once for several reports."""
+    return files if isinstance(files, pd.DataFrame) else read_result_files(files)
+
+
 def read_result_files(filenames, filter_expression: str | None = None, include_fields_as_scalars: bool = False,
                       vector_start_time: float = -inf, vector_end_time: float = inf) -> pd.DataFrame:
     """Loads result files (paths, folders or wildcards) into a raw DataFrame, optionally filtered."""
