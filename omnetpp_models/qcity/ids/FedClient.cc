@@ -51,12 +51,12 @@ void FedClient::adoptModel(const Value &reply)
         model = reply["model"].asDoubles();
 }
 
-void FedClient::sendToServer(IotPacket *pkt, const char *mode)
+void FedClient::sendToServer(IotPacket *pkt, const std::string &mode)
 {
     emit(sentSignal, pkt->getByteLength());
-    if (std::string(mode) == "qkd")
+    if (mode == "qkd")
         emit(keyBitsSignal, keyBits);
-    else
+    else if (mode == "pqc")
         emit(pqcSignal, 1L);
     sendDirect(pkt, getParentModule()->getSubmodule("router"), "fedIn");
 }
@@ -69,9 +69,7 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
             case SETUP: {  // public keys to the server: not secret, sent unsealed
                 Value r = fedHook(Value::dict({{"op", "setup"}, {"settings", settings}, {"gateway", gateway},
                                                {"seed", static_cast<long long>(intuniform(0, 2147483646))}}));
-                auto *pkt = federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, headerBytes);
-                emit(sentSignal, pkt->getByteLength());
-                sendDirect(pkt, getParentModule()->getSubmodule("router"), "fedIn");
+                sendToServer(federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, headerBytes), "");
                 break;
             }
             case TRAIN: {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "../iot/IotPacket.h"
@@ -33,7 +34,7 @@ class FedClient : public omnetpp::cSimpleModule
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
-    void sendToServer(IotPacket *pkt, const char *mode);
+    void sendToServer(IotPacket *pkt, const std::string &mode);  // mode: how it was sealed, "" if not
     void adoptModel(const Value &reply);
 
   public:

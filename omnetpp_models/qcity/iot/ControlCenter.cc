@@ -111,7 +111,8 @@ void ControlCenter::checkIdentity(const IotPacket &reading, int port)
     // A device's readings arrive through one gateway (its cell's, or its route's sink); one in its
     // name through another gateway is flagged: what a gateway cannot see when the spoofer sits in
     // another cell. A device that moves to another gateway is flagged too (counted as a false alert).
-    bool flagged = !homePort.emplace(reading.deviceId, port).second && homePort[reading.deviceId] != port;
+    auto [home, first] = homePort.emplace(reading.deviceId, port);
+    bool flagged = !first && home->second != port;
     bool spoofed = reading.attack == ATTACK_SPOOF;
     spoofReadings += spoofed;
     spoofFlagged += flagged && spoofed;

@@ -53,6 +53,9 @@ DEFAULTS: dict[str, float | str] = {"steps": 50.0, "learning_rate": 0.5, "clip":
                                     "buffer": 4000.0, "labels": "truth"}
 LABEL_SOURCES = ("truth", "rules")
 MODES = ("qkd", "pqc")
+X25519_KEY_BYTES = 32
+MLKEM768_PUBLIC_KEY_BYTES = 1184
+MLKEM768_CIPHERTEXT_BYTES = 1088
 
 
 def _settings(text: str) -> dict[str, float | str]:
@@ -102,7 +105,7 @@ def _open(mode: str, message: bytes, gateway: int, round_number: int, direction:
         return open_sealed(_qkd_key(gateway, round_number, direction), message, direction.encode())
     if mode != "pqc":
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    n = 1088  # ML-KEM-768 ciphertext
+    n = MLKEM768_CIPHERTEXT_BYTES
     return open_sealed(own_kem.decapsulate(message[:n]), message[n:], direction.encode())
 
 
@@ -235,18 +238,19 @@ class Server(_Protocol):
 
     def _op_register(self, a: dict) -> dict:
         data = _unb64(a["payload"])
-        if len(data) != 32 + 1184:
-            raise ValueError(f"gateway {a['gateway']}: setup message of {len(data)} bytes, expected {32 + 1184}")
+        expected = X25519_KEY_BYTES + MLKEM768_PUBLIC_KEY_BYTES
+        if len(data) != expected:
+            raise ValueError(f"gateway {a['gateway']}: setup message of {len(data)} bytes, expected {expected}")
         g = int(a["gateway"])
-        self.x25519[g] = data[:32]
-        self.client_kem[g] = mlkem.MLKEM768PublicKey.from_public_bytes(data[32:])
+        self.x25519[g] = data[:X25519_KEY_BYTES]
+        self.client_kem[g] = mlkem.MLKEM768PublicKey.from_public_bytes(data[X25519_KEY_BYTES:])
         return {}
 
     def _op_keys(self, a: dict) -> dict:
         """Every client's X25519 key and the server's ML-KEM key: what each client gets once all registered."""
         text = json.dumps({"x25519": {str(g): _b64(k) for g, k in sorted(self.x25519.items())},
                            "mlkem": _b64(self.kem.public_key().public_bytes_raw())})
-        return {"payload": text, "bytes": 32 * len(self.x25519) + 1184}
+        return {"payload": text, "bytes": X25519_KEY_BYTES * len(self.x25519) + MLKEM768_PUBLIC_KEY_BYTES}
 
     def _op_broadcast(self, a: dict) -> dict:
         """Round r starts: the global model sealed for each client (a["gateways"], a["modes"])."""
