@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     ax.set_ylabel("ADR (share of attack flows flagged)")
     ax.set_ylim(0, 1.05)
     ax.set_title("Flow IDS per attack kind: rules, federated and local training")
-    ax.legend(title="variant", fontsize=8)
+    ax.legend(title="variant", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # outside: the bars reach 1
     fig.tight_layout()
     fig.savefig(f"{args.output}_kinds.png", dpi=150)
     print(f"\nwrote {args.output}_variants.csv, {args.output}_kinds.csv, {args.output}_costs.csv, {args.output}_kinds.png")
