@@ -1,7 +1,5 @@
 #include "FedClient.h"
 
-#include "FederatedMessage.h"
-
 namespace qcity {
 
 Define_Module(FedClient);
@@ -21,16 +19,10 @@ void FedClient::initialize()
     keys = dynamic_cast<KeyManager *>(findModuleByPath(par("keyManager").stringValue()));
     roundInterval = par("roundInterval").doubleValue();
     trainTime = par("trainTime").doubleValue();
-    keyBits = par("keyBits").intValue();
-    headerBytes = par("headerBytes").intValue();
     omnetpp::simtime_t setupTime = par("setupTime").doubleValue(), firstRound = par("firstRound").doubleValue();
     if (roundInterval <= omnetpp::SimTime() || trainTime < omnetpp::SimTime() || setupTime < omnetpp::SimTime() || firstRound < omnetpp::SimTime())
         throw omnetpp::cRuntimeError("roundInterval must be positive; setupTime, firstRound and trainTime not negative");
-    if (keyBits < 0 || headerBytes < 0)
-        throw omnetpp::cRuntimeError("keyBits and headerBytes must not be negative");
-    sentSignal = registerSignal("fedSent");
-    keyBitsSignal = registerSignal("fedKeyBits");
-    pqcSignal = registerSignal("fedPqcSealed");
+    costs.initialize(this);
     recordsSignal = registerSignal("fedTrainingRecords");
     timer = new omnetpp::cMessage("fed", federated ? SETUP : LOCAL_ROUND);
     scheduleAt(federated ? setupTime : firstRound, timer);
@@ -53,11 +45,7 @@ void FedClient::adoptModel(const Value &reply)
 
 void FedClient::sendToServer(IotPacket *pkt, const std::string &mode)
 {
-    emit(sentSignal, pkt->getByteLength());
-    if (mode == "qkd")
-        emit(keyBitsSignal, keyBits);
-    else if (mode == "pqc")
-        emit(pqcSignal, 1L);
+    costs.record(*pkt, mode);
     sendDirect(pkt, getParentModule()->getSubmodule("router"), "fedIn");
 }
 
@@ -69,14 +57,14 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
             case SETUP: {  // public keys to the server: not secret, sent unsealed
                 Value r = fedHook(Value::dict({{"op", "setup"}, {"settings", settings}, {"gateway", gateway},
                                                {"seed", static_cast<long long>(intuniform(0, 2147483646))}}));
-                sendToServer(federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, headerBytes), "");
+                sendToServer(federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, costs.headerBytes), "");
                 break;
             }
             case TRAIN: {
-                const char *mode = takeSealingKey(keys, keyBits);
+                const char *mode = takeSealingKey(keys, costs.keyBits);
                 Value r = fedHook(Value::dict({{"op", "train"}, {"round", round}, {"mode", mode}}));
                 emit(recordsSignal, r["records"].asInt());
-                sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, headerBytes, mode), mode);
+                sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, costs.headerBytes, mode), mode);
                 break;
             }
             case LOCAL_ROUND: {

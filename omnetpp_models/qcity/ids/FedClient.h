@@ -5,6 +5,7 @@
 
 #include "../iot/IotPacket.h"
 #include "../quantum/KeyManager.h"
+#include "FederatedMessage.h"
 #include "qcity/hook.h"
 #include "qcity/sim.h"
 
@@ -22,7 +23,7 @@ class FedClient : public omnetpp::cSimpleModule
     bool federated = true;  // fedavg; false: local training only
     KeyManager *keys = nullptr;
     omnetpp::simtime_t roundInterval, trainTime;
-    int64_t keyBits = 256, headerBytes = 48;
+    SealingCosts costs;  // keyBits, headerBytes, and what the messages cost
 
     // state
     omnetpp::cMessage *timer = nullptr;
@@ -30,7 +31,7 @@ class FedClient : public omnetpp::cSimpleModule
     std::vector<double> model;   // what the FlowTap's detector uses; empty until a trained one exists
 
     // statistics
-    omnetpp::simsignal_t sentSignal = 0, keyBitsSignal = 0, pqcSignal = 0, recordsSignal = 0;
+    omnetpp::simsignal_t recordsSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

@@ -1,7 +1,5 @@
 #include "FedServer.h"
 
-#include "FederatedMessage.h"
-
 namespace qcity {
 
 Define_Module(FedServer);
@@ -14,21 +12,15 @@ void FedServer::initialize()
     clients = par("clients").intValue();
     controlCenter = getModuleByPath(par("controlCenter").stringValue());
     roundInterval = par("roundInterval").doubleValue();
-    keyBits = par("keyBits").intValue();
-    headerBytes = par("headerBytes").intValue();
     omnetpp::simtime_t firstRound = par("firstRound").doubleValue();
     if (roundInterval <= omnetpp::SimTime() || firstRound < omnetpp::SimTime())
         throw omnetpp::cRuntimeError("roundInterval must be positive and firstRound not negative");
-    if (keyBits < 0 || headerBytes < 0)
-        throw omnetpp::cRuntimeError("keyBits and headerBytes must not be negative");
+    costs.initialize(this);
     fedHook(Value::dict({{"op", "setup"}, {"settings", par("settings").stdstringValue()}, {"clients", clients}}));
     roundSignal = registerSignal("fedRound");
     failedSignal = registerSignal("fedRoundFailed");
     epsilonSignal = registerSignal("fedEpsilon");
     normSignal = registerSignal("fedUpdateNorm");
-    sentSignal = registerSignal("fedSent");
-    keyBitsSignal = registerSignal("fedKeyBits");
-    pqcSignal = registerSignal("fedPqcSealed");
     roundTimer = new omnetpp::cMessage("round");
     scheduleAt(firstRound, roundTimer);
 }
@@ -45,11 +37,7 @@ void FedServer::handleMessage(omnetpp::cMessage *msg)
 
 void FedServer::sendToGateway(IotPacket *pkt, const std::string &mode)
 {
-    emit(sentSignal, pkt->getByteLength());
-    if (mode == "qkd")
-        emit(keyBitsSignal, keyBits);
-    else if (mode == "pqc")
-        emit(pqcSignal, 1L);
+    costs.record(*pkt, mode);
     sendDirect(pkt, controlCenter, "fedIn");
 }
 
@@ -70,19 +58,18 @@ void FedServer::startRound()
     roundOpen = true;
     roundStart = omnetpp::simTime();
     Value gateways = Value::list(), modes = Value::list();
-    std::vector<std::string> modeOf;
     for (int g : registered) {
         omnetpp::cModule *gateway = getParentModule()->getSubmodule("gateway", g);
         auto *keys = gateway ? dynamic_cast<KeyManager *>(gateway->getSubmodule("keys")) : nullptr;
-        modeOf.push_back(takeSealingKey(keys, keyBits));
         gateways.append(g);
-        modes.append(modeOf.back());
+        modes.append(takeSealingKey(keys, costs.keyBits));
     }
     Value r = fedHook(Value::dict({{"op", "broadcast"}, {"round", round}, {"gateways", gateways}, {"modes", modes}}));
     std::size_t i = 0;
     for (int g : registered) {
         Value message = Value::dict({{"payload", r["payloads"][i]}, {"bytes", r["bytes"][i]}});
-        sendToGateway(federatedPacket("fedModel", IotPacket::FEDERATED_MODEL, g, round, message, headerBytes, modeOf[i]), modeOf[i]);
+        const std::string &mode = modes[i].asString();
+        sendToGateway(federatedPacket("fedModel", IotPacket::FEDERATED_MODEL, g, round, message, costs.headerBytes, mode), mode);
         i++;
     }
 }
@@ -100,7 +87,7 @@ void FedServer::receive(IotPacket *pkt)
         if (static_cast<int>(registered.size()) == clients) {  // every client's keys are in: each gets the list
             Value keys = fedHook(Value::dict({{"op", "keys"}}));
             for (int c : registered)
-                sendToGateway(federatedPacket("fedKeys", IotPacket::FEDERATED_KEYS, c, -1, keys, headerBytes), "");
+                sendToGateway(federatedPacket("fedKeys", IotPacket::FEDERATED_KEYS, c, -1, keys, costs.headerBytes), "");
         }
     }
     else if (pkt->type == IotPacket::FEDERATED_UPDATE) {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "../iot/IotPacket.h"
+#include "FederatedMessage.h"
 #include "qcity/hook.h"
 #include "qcity/sim.h"
 
@@ -17,7 +18,7 @@ class FedServer : public omnetpp::cSimpleModule
     int clients = 0;
     omnetpp::cModule *controlCenter = nullptr;
     omnetpp::simtime_t roundInterval;
-    int64_t keyBits = 256, headerBytes = 48;
+    SealingCosts costs;  // keyBits, headerBytes, and what the messages cost
 
     // state
     omnetpp::cMessage *roundTimer = nullptr;
@@ -27,7 +28,7 @@ class FedServer : public omnetpp::cSimpleModule
     omnetpp::simtime_t roundStart;
 
     // statistics
-    omnetpp::simsignal_t roundSignal = 0, failedSignal = 0, epsilonSignal = 0, normSignal = 0, sentSignal = 0, keyBitsSignal = 0, pqcSignal = 0;
+    omnetpp::simsignal_t roundSignal = 0, failedSignal = 0, epsilonSignal = 0, normSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

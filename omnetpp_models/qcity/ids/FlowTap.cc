@@ -192,11 +192,12 @@ void FlowTap::closeWindow()
                                              flowIdsHook.spec().c_str(), active.size(), alerts.kindName(),
                                              alerts.kind() == Value::LIST ? alerts.size() : std::size_t(0));
             long flagged = 0;
+            const bool scored = now - window >= scoreFrom;  // windows that began before scoring did are only judged
             for (std::size_t i = 0; i < active.size(); i++) {
                 bool alert = alerts[i].asBool();
                 flagged += alert;
-                if (now - window < scoreFrom)
-                    continue;  // the window began before scoring did
+                if (!scored)
+                    continue;
                 int kind = kinds[i];
                 flowsOfKind[kind]++;
                 if (!alert)

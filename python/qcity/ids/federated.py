@@ -170,6 +170,13 @@ def local_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, steps: i
     return trained.parameters() - start
 
 
+def private_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, *, steps: int, learning_rate: float,
+                   clip_norm: float, noise_multiplier: float, clients: int, rng: np.random.Generator) -> np.ndarray:
+    """One client's contribution to a round: its local update, clipped, with its share of the noise."""
+    update = clip(local_update(model, x, y, steps, learning_rate), clip_norm)
+    return update + noise_share(len(update), clip_norm, noise_multiplier, clients, rng)
+
+
 def federated_training(splits: Sequence[tuple[np.ndarray, np.ndarray]], rounds: int, *, steps: int = 50,
                        learning_rate: float = 0.5, clip_norm: float = 1.0, noise_multiplier: float = 0.0,
                        seed: int = 0) -> tuple[LogisticDetector, list[float]]:
@@ -188,8 +195,8 @@ def federated_training(splits: Sequence[tuple[np.ndarray, np.ndarray]], rounds: 
     for r in range(rounds):
         sent = []
         for (x, y), masker in zip(splits, maskers):
-            update = clip(local_update(model, x, y, steps, learning_rate), clip_norm)
-            update = update + noise_share(len(update), clip_norm, noise_multiplier, len(splits), rng)
+            update = private_update(model, x, y, steps=steps, learning_rate=learning_rate, clip_norm=clip_norm,
+                                    noise_multiplier=noise_multiplier, clients=len(splits), rng=rng)
             sent.append(masked_update(update, masker, r))
         model = model.with_parameters(fedavg(model.parameters(), unmask_sum(sent), len(splits)))
         epsilons.append(accountant.epsilon(r + 1))

@@ -34,16 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import mlkem
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..crypto.session import KEY_BYTES, open_sealed, seal
-from .federated import (
-    GaussianAccountant,
-    PairwiseMasker,
-    clip,
-    decode,
-    encode,
-    fedavg,
-    local_update,
-    noise_share,
-)
+from .federated import GaussianAccountant, PairwiseMasker, fedavg, masked_update, private_update, unmask_sum
 from .flowhooks import ThresholdDetector, parse_settings
 from .flows import FEATURE_NAMES, features, records_frame
 from .logistic import LogisticDetector
@@ -185,16 +176,12 @@ class Client(_Protocol):
         self.model = self.model.with_parameters(params)
         return {"model": params.tolist() if aggregated > 0 else None}
 
-    def _update(self) -> np.ndarray:
-        s = self.s
-        change = local_update(self.model, self.x, self.y, int(s["steps"]), float(s["learning_rate"]))
-        change = clip(change, float(s["clip"]))
-        return change + noise_share(len(change), float(s["clip"]), float(s["noise"]), self.clients, self.rng)
-
     def _op_train(self, a: dict) -> dict:
         """This round's update: trained, clipped, noised, masked, sealed."""
-        r = int(a["round"])
-        words = encode(self._update()) + self.masker.mask(r, len(self.model.parameters()))
+        s, r = self.s, int(a["round"])
+        update = private_update(self.model, self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
+                                clip_norm=float(s["clip"]), noise_multiplier=float(s["noise"]), clients=self.clients, rng=self.rng)
+        words = masked_update(update, self.masker, r)
         sealed = _seal(a["mode"], words.astype("<u4").tobytes(), self.gateway, r, "up", self.server_kem)
         out = _payload(sealed)
         out["records"] = len(self.y)
@@ -276,10 +263,7 @@ class Server(_Protocol):
         """Every client's update is in: sum (the masks cancel), average, step the global model."""
         if len(self.updates) != self.clients:
             raise RuntimeError(f"round {self.round}: {len(self.updates)} of {self.clients} updates; masks would not cancel")
-        total = np.zeros(len(self.model.parameters()), np.uint32)
-        for words in self.updates.values():
-            total = total + words
-        step = decode(total)
+        step = unmask_sum(list(self.updates.values()))
         self.model = self.model.with_parameters(fedavg(self.model.parameters(), step, self.clients))
         self.aggregated += 1
         return {"epsilon": self.accountant.epsilon(self.aggregated), "update_norm": float(np.linalg.norm(step / self.clients))}
