@@ -169,11 +169,23 @@ cGate *cGate::getPathStartGate() const
     return const_cast<cGate *>(g);
 }
 
-cChannel *cGate::getTransmissionChannel() const
+bool cGate::isPathOK() const
+{
+    return getPathStartGate()->getOwnerModule()->isSimple() && getPathEndGate()->getOwnerModule()->isSimple();
+}
+
+cChannel *cGate::findTransmissionChannel() const
 {
     for (const cGate *g = this; g; g = g->next_)
         if (g->channel_ && g->channel_->isTransmissionChannel())
             return g->channel_;
+    return nullptr;
+}
+
+cChannel *cGate::getTransmissionChannel() const
+{
+    if (cChannel *channel = findTransmissionChannel())
+        return channel;
     throw cRuntimeError("getTransmissionChannel(): no channel with a data rate on the path from gate %s", getFullPath().c_str());
 }
 

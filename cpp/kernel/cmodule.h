@@ -144,8 +144,10 @@ class cGate
     bool isConnectedOutside() const;
     cGate *getPathEndGate() const;
     cGate *getPathStartGate() const;
+    bool isPathOK() const;  // the path starts and ends at simple modules
     // The channel along the path that has a data rate, if any.
     cChannel *getTransmissionChannel() const;
+    cChannel *findTransmissionChannel() const;  // nullptr if the path has no channel with a data rate
     void connectTo(cGate *target, cChannel *channel = nullptr);
 };
 
