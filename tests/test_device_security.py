@@ -6,6 +6,7 @@ import math
 import shutil
 from pathlib import Path
 
+import analysis_scripts
 import numpy as np
 import pytest
 from linenet import LINE_INI, LINE_NED
@@ -220,12 +221,7 @@ def test_schemes_config_pairs_each_routing_with_its_security():
 
 
 def _load_script(name: str):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, SCEN.parents[2] / "analysis" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return analysis_scripts.load(name)
 
 
 def test_security_analysis_script_prints_the_mode_table(tmp_path, monkeypatch, capsys):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import math
 import shutil
 
+import analysis_scripts
 import numpy as np
 import pandas as pd
 import pytest
@@ -270,9 +270,7 @@ def test_analysis_script_compares_variants_and_costs(tmp_path, capsys):
     ini.write_text(text)
     for run in (0, 1):
         execute_run(ini, "General", run, result_dir=str(tmp_path / "results"))
-    spec = importlib.util.spec_from_file_location("federated_detection", SCEN.parents[2] / "analysis" / "federated_detection.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = analysis_scripts.load("federated_detection")
     prefix = tmp_path / "fed"
     assert script.main([str(tmp_path / "results"), "-o", str(prefix)]) == 0
     out = capsys.readouterr().out

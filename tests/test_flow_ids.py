@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
+import analysis_scripts
 import numpy as np
 import pandas as pd
 import pytest
@@ -291,9 +291,7 @@ def test_detector_features_are_finite_on_degenerate_windows():
 def test_analysis_script_reports_and_draws(attacked_run, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="plotting needs the analysis extra")
     _, r = attacked_run
-    spec = importlib.util.spec_from_file_location("intrusion_detection", SCEN.parents[2] / "analysis" / "intrusion_detection.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = analysis_scripts.load("intrusion_detection")
     prefix = tmp_path / "ids"
     assert script.main([str(r.sca_path), "-o", str(prefix)]) == 0
     out = capsys.readouterr().out

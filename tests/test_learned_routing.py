@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import analysis_scripts
 import numpy as np
 import pandas as pd
 import pytest
@@ -154,17 +155,12 @@ def test_neural_routing_runs_in_the_network(scenario):
 
 
 def test_training_script_fits_on_one_seed_set_and_checks_on_another(scenario, capsys):
-    import importlib.util
-    from pathlib import Path
 
     ini = scenario(STAGGERED_LINE_NED, EXPERIENCE_INI)
     for seed_set in (5, 6):
         execute_run(ini, "General", 0, sim_time_limit="20s", overrides=[f"seed-set={seed_set}"],
                     result_dir=f"results/s{seed_set}")
-    script = Path(__file__).resolve().parent.parent / "analysis" / "train_routing_nn.py"
-    spec = importlib.util.spec_from_file_location("train_routing_nn", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = analysis_scripts.load("train_routing_nn")
     assert module.main(["results/s5", "results/s6", "-o", "model.npz"]) == 0
     out = capsys.readouterr().out
     assert "fitted on seed set 5" in out and "checked on [6]" in out and "delivery AUC" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import analysis_scripts
 import numpy as np
 import pytest
 from linenet import LINE_INI, LINE_NED, STAGGERED_LINE_NED
@@ -154,7 +155,6 @@ def test_warmup_period_must_fit_in_the_run(scenario, warmup):
 def test_routing_analysis_script_draws_the_comparison(tmp_path, capsys):
     """analysis/routing_comparison.py on a two-policy, one-size cut of the Routing config."""
     pytest.importorskip("matplotlib", reason="plotting needs the analysis extra")
-    import importlib.util
     from pathlib import Path
 
     from qcity.sim.sweep import sweep
@@ -163,9 +163,7 @@ def test_routing_analysis_script_draws_the_comparison(tmp_path, capsys):
     ini = root / "omnetpp_models" / "scenarios" / "smartcity" / "omnetpp.ini"
     sweep(ini, "Routing", [0, 4], result_dir=str(tmp_path / "res"), jobs=1, sim_time_limit="12s",
           overrides=["SmartCity.numDevices=30"])
-    spec = importlib.util.spec_from_file_location("routing_comparison", root / "analysis" / "routing_comparison.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = analysis_scripts.load("routing_comparison")
     assert script.main([str(tmp_path / "res"), "-o", str(tmp_path / "routing")]) == 0
     out = capsys.readouterr().out
     assert "energy_aware" in out and "shortest_path" in out and "seed 003" in out

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+import analysis_scripts
 import numpy as np
 import pytest
 
@@ -159,10 +159,7 @@ def test_trust_analysis_script_prints_the_table(scenario, capsys):
     execute_run(ini, "General", 0, sim_time_limit="5s", result_dir="res")
     execute_run(ini, "General", 0, sim_time_limit="5s", result_dir="res2",
                 overrides=['**.router.routingHook="qcity.routing.trust:trust_threshold"'])
-    script = Path(__file__).resolve().parent.parent / "analysis" / "trust_routing.py"
-    spec = importlib.util.spec_from_file_location("trust_routing", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = analysis_scripts.load("trust_routing")
     runs = module.run_metrics(["res", "res2"])
     assert len(runs) == 2 and runs.pdr.between(0, 1).all()
     assert module.main(["res", "-o", "trust"]) == 0
