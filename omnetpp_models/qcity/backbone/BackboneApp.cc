@@ -62,7 +62,7 @@ void BackboneApp::answer(IotPacket *pkt)
     if (pkt->created >= getSimulation()->getWarmupPeriod()) {  // keep delivery a ratio of what was counted as sent
         emit(rxSignal, pkt);
         emit(delaySignal, omnetpp::simTime() - pkt->created);
-        emit(hopsSignal, (long)pkt->hopCount);
+        emit(hopsSignal, (long)pkt->backboneHops);
     }
     auto *ack = new IotPacket("ack");
     ack->type = IotPacket::MQTT_PUBACK;

@@ -10,12 +10,15 @@ Define_Module(TrustRouter);
 
 TrustRouter::~TrustRouter()
 {
-    for (Port &p : ports) {
+    auto release = [this](Port &p) {
         cancelAndDelete(p.linkFree);
         cancelAndDelete(p.qkdToggle);
         for (IotPacket *pkt : p.queue)
             delete pkt;
-    }
+    };
+    for (Port &p : ports)
+        release(p);
+    release(uplink);
     cancelAndDelete(sweepTimer);
 }
 
@@ -52,7 +55,8 @@ void TrustRouter::initialize(int stage)
         int n = gateSize("port");
         ports.resize(n);
         for (int i = 0; i < n; i++) {
-            omnetpp::cGate *end = gate("port$o", i)->getPathEndGate();
+            ports[i].out = gate("port$o", i);
+            omnetpp::cGate *end = ports[i].out->getPathEndGate();
             ports[i].neighbour = omnetpp::check_and_cast<TrustRouter *>(end->getOwnerModule());
             ports[i].address = ports[i].neighbour->getParentModule()->getIndex();
             ports[i].linkFree = new omnetpp::cMessage("linkFree", LINK_FREE);
@@ -61,6 +65,16 @@ void TrustRouter::initialize(int stage)
             ports[i].qkdToggle->setContextPointer(reinterpret_cast<void *>(static_cast<intptr_t>(i)));
             ports[i].qkdHistory.push_back({omnetpp::simTime(), true});
             scheduleAt(omnetpp::simTime() + exponential(qkdMeanUp.dbl()), ports[i].qkdToggle);
+        }
+        // in a smart city the control centre sits behind the sink gateway, one link further
+        hasUplink = gate("uplinkOut")->isConnected() && gate("uplinkOut")->isPathOK();
+        if (hasUplink && !isSink)
+            throw omnetpp::cRuntimeError("uplinkOut leads to %s, but only the sink gateway (sink = true) may have a link to the control centre",
+                                         gate("uplinkOut")->getPathEndGate()->getOwnerModule()->getFullPath().c_str());
+        if (hasUplink) {
+            uplink.out = gate("uplinkOut");
+            uplink.linkFree = new omnetpp::cMessage("uplinkFree", LINK_FREE);
+            uplink.linkFree->setContextPointer(reinterpret_cast<void *>(static_cast<intptr_t>(UPLINK)));
         }
         forwardedSignal = registerSignal("forwarded");
         dropAttackSignal = registerSignal("dropAttack");
@@ -124,6 +138,21 @@ void TrustRouter::discoverTopology()
     hopsToSink = hops.at(this);
     for (Port &p : ports)
         p.hopsToSink = hops.at(p.neighbour);
+    // first port of a shortest path to every gateway, for messages from the control centre
+    std::map<TrustRouter *, int> firstPort;
+    std::queue<TrustRouter *> reached;
+    for (int i = 0; i < static_cast<int>(ports.size()); i++)
+        if (ports[i].neighbour != this && firstPort.emplace(ports[i].neighbour, i).second)
+            reached.push(ports[i].neighbour);
+    while (!reached.empty()) {
+        TrustRouter *r = reached.front();
+        reached.pop();
+        for (const Port &p : r->ports)
+            if (p.neighbour != this && firstPort.emplace(p.neighbour, firstPort[r]).second)
+                reached.push(p.neighbour);
+    }
+    for (auto [router, port] : firstPort)
+        portTowards[router->address] = port;
 }
 
 void TrustRouter::handleMessage(omnetpp::cMessage *msg)
@@ -144,11 +173,13 @@ void TrustRouter::handleMessage(omnetpp::cMessage *msg)
         }
     }
     auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
-    int fromPort = msg->arrivedOn("upperIn") ? -1 : msg->getArrivalGate()->getIndex();
+    int fromPort = msg->arrivedOn("upperIn") ? OWN_APP : msg->arrivedOn("uplinkIn") ? UPLINK : msg->getArrivalGate()->getIndex();
     if (fromPort >= 0)
-        pkt->hopCount++;
+        pkt->backboneHops++;
     if (pkt->isAck())
         acknowledgement(pkt, fromPort);
+    else if (fromPort == UPLINK || pkt->toGateway >= 0)
+        towardsGateway(pkt);
     else
         message(pkt, fromPort);
 }
@@ -161,11 +192,35 @@ void TrustRouter::message(IotPacket *pkt, int fromPort)
         delete pkt;
         return;
     }
-    reverse[{pkt->deviceId, pkt->seq}] = fromPort;
-    if (isSink)
+    if (pkt->expectsReply())  // its reply will retrace its path
+        reverse[{pkt->deviceId, pkt->seq}] = fromPort;
+    if (isSink && hasUplink)
+        forward(pkt, UPLINK);
+    else if (isSink)
         send(pkt, "upperOut");
     else
         decide(pkt);
+}
+
+// A message from the control centre that is not a reply (a federated detection model): by a
+// shortest path to the gateway it names. Not a routing decision: no trust is involved, and a
+// compromised gateway passes it on, as it passes acknowledgements.
+void TrustRouter::towardsGateway(IotPacket *pkt)
+{
+    if (pkt->toGateway < 0)  // just in from the control centre
+        pkt->toGateway = pkt->gateway;
+    if (pkt->toGateway == address) {
+        pkt->toGateway = -1;
+        send(pkt, "upperOut");
+        return;
+    }
+    auto it = portTowards.find(pkt->toGateway);
+    if (it == portTowards.end()) {
+        emit(dropNoRouteSignal, pkt);
+        delete pkt;
+        return;
+    }
+    forward(pkt, it->second);
 }
 
 void TrustRouter::acknowledgement(IotPacket *ack, int fromPort)
@@ -184,7 +239,7 @@ void TrustRouter::acknowledgement(IotPacket *ack, int fromPort)
     }
     int back = r->second;
     reverse.erase(r);
-    if (back < 0)
+    if (back == OWN_APP)
         send(ack, "upperOut");
     else
         forward(ack, back);
@@ -213,8 +268,8 @@ void TrustRouter::decide(IotPacket *pkt)
             {"event", "decide"},
             {"node", address},
             {"decision", static_cast<long long>(decision)},
-            {"packet", Value::dict({{"source", pkt->deviceId}, {"seq", pkt->seq}, {"delaysLeft", maxDelays - delays[key]},
-                                    {"age", (omnetpp::simTime() - pkt->created).dbl()}})},
+            {"packet", Value::dict({{"source", pkt->deviceId}, {"seq", pkt->seq}, {"delaysLeft", maxDelays - pkt->relayDelays},
+                                    {"age", (omnetpp::simTime() - pkt->created).dbl()}, {"acknowledged", pkt->expectsReply()}})},
             {"candidates", candidatesValue(candidates)},
         }));
         bool hasAction = answer.kind() == Value::DICT && answer.has("action") && answer["action"].kind() == Value::STRING;
@@ -235,28 +290,29 @@ void TrustRouter::decide(IotPacket *pkt)
         else if (action != "delay" && action != "drop")
             throw omnetpp::cRuntimeError("routingHook: unknown action \"%s\" (forward, delay or drop)", action.c_str());
     }
-    if (action == "drop" || (action == "delay" && delays[key] >= maxDelays)) {
+    if (action == "drop" || (action == "delay" && pkt->relayDelays >= maxDelays)) {
         emit(action == "drop" ? dropPolicySignal : dropDelaySignal, pkt);
         reverse.erase(key);
-        delays.erase(key);
         delete pkt;
         return;
     }
     if (action == "delay") {
-        delays[key]++;
+        pkt->relayDelays++;
         emit(delayedSignal, pkt);
         pkt->setKind(RETRY);
         scheduleAt(omnetpp::simTime() + delayTime, pkt);
         return;
     }
-    delays.erase(key);
+    pkt->relayDelays = 0;
     Port &p = ports[chosen];
     emit(trustSignal, p.trust());
     emit(chosenCompromisedSignal, (long)(p.neighbour->getMisbehaviour() != HONEST));
-    if (pending.count(key))  // the same message again (cannot happen without app retransmissions; kept safe)
-        observe(pending[key].port, false);
-    pending[key] = {chosen, decision, omnetpp::simTime()};
-    if (reverse[key] >= 0)
+    if (pkt->expectsReply()) {  // only a reply tells how the neighbour did
+        if (pending.count(key))  // a retransmission of a message still pending: the earlier copy is taken as lost
+            observe(pending[key].port, false);
+        pending[key] = {chosen, decision, omnetpp::simTime()};
+    }
+    if (pkt->backboneHops > 0)  // in transit (not this gateway's own)
         emit(forwardedSignal, pkt);
     forward(pkt, chosen);
 }
@@ -292,7 +348,7 @@ Value TrustRouter::candidatesValue(const std::vector<int> &candidates) const
 
 void TrustRouter::forward(IotPacket *pkt, int port)
 {
-    Port &p = ports[port];
+    Port &p = link(port);
     if (static_cast<int>(p.queue.size()) >= queueLimit) {
         emit(dropQueueSignal, pkt);
         delete pkt;
@@ -305,13 +361,13 @@ void TrustRouter::forward(IotPacket *pkt, int port)
 
 void TrustRouter::transmit(int port)
 {
-    Port &p = ports[port];
+    Port &p = link(port);
     if (p.queue.empty())
         return;
-    omnetpp::cGate *out = gate("port$o", port);
-    omnetpp::cChannel *link = out->getTransmissionChannel();
-    if (link->isBusy()) {
-        scheduleAt(link->getTransmissionFinishTime(), p.linkFree);
+    omnetpp::cGate *out = p.out;
+    omnetpp::cChannel *channel = out->getTransmissionChannel();
+    if (channel->isBusy()) {
+        scheduleAt(channel->getTransmissionFinishTime(), p.linkFree);
         return;
     }
     IotPacket *pkt = p.queue.front();
@@ -321,7 +377,7 @@ void TrustRouter::transmit(int port)
         send(pkt, out);
     else  // post-quantum protection instead of a QKD key: the gateway's CPU time first
         sendDelayed(pkt, fallbackDelay, out);
-    omnetpp::simtime_t next = std::max(link->getTransmissionFinishTime(), omnetpp::simTime() + (p.qkdUp ? omnetpp::SimTime() : fallbackDelay));
+    omnetpp::simtime_t next = std::max(channel->getTransmissionFinishTime(), omnetpp::simTime() + (p.qkdUp ? omnetpp::SimTime() : fallbackDelay));
     if (!p.queue.empty())
         scheduleAt(next, p.linkFree);
 }

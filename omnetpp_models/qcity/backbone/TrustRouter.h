@@ -18,11 +18,15 @@ class TrustRouter : public omnetpp::cSimpleModule
 
   protected:
     enum TimerKind { LINK_FREE = 1, QKD_TOGGLE, RETRY, SWEEP };
-    using Key = std::pair<int, int64_t>;  // (source gateway, message number)
+    // where a message came from or goes to, besides a port index
+    static constexpr int OWN_APP = -1;  // upperIn / upperOut
+    static constexpr int UPLINK = -2;   // the sink's link to the control centre (uplinkIn / uplinkOut)
+    using Key = std::pair<int, int64_t>;  // (source, message number)
 
-    // One link to a neighbouring gateway.
+    // One outgoing link: to a neighbouring gateway, or the sink's uplink.
     struct Port
     {
+        omnetpp::cGate *out = nullptr;
         TrustRouter *neighbour = nullptr;
         int address = -1;      // the neighbour's gateway index
         int hopsToSink = -1;   // the neighbour's
@@ -55,9 +59,11 @@ class TrustRouter : public omnetpp::cSimpleModule
     bool isSink = false;
     Misbehaviour misbehaviour = HONEST;
     std::vector<Port> ports;
-    std::map<Key, int> reverse;        // where each message came from: port, or -1 (own app)
+    Port uplink;                       // the sink's, when the control centre is behind it
+    bool hasUplink = false;
+    std::map<int, int> portTowards;    // gateway address -> first port of a shortest path to it
+    std::map<Key, int> reverse;        // where each message awaiting a reply came from: port or OWN_APP
     std::map<Key, Pending> pending;    // forwarded, not yet acknowledged
-    std::map<Key, int> delays;         // how often each message has been delayed here
     int64_t nextDecision = 0;
     omnetpp::cMessage *sweepTimer = nullptr;
 
@@ -72,7 +78,9 @@ class TrustRouter : public omnetpp::cSimpleModule
     void finish() override;
 
     void discoverTopology();
+    Port &link(int port) { return port == UPLINK ? uplink : ports[port]; }
     void message(IotPacket *pkt, int fromPort);
+    void towardsGateway(IotPacket *pkt);
     void acknowledgement(IotPacket *ack, int fromPort);
     void decide(IotPacket *pkt);
     void forward(IotPacket *pkt, int port);

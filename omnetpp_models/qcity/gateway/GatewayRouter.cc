@@ -117,15 +117,19 @@ void GatewayRouter::startService()
 
 void GatewayRouter::forward()
 {
-    // the backhaul is a DatarateChannel: wait until it has finished the previous packet
-    omnetpp::cChannel *link = gate("backhaulOut")->getTransmissionChannel();
-    if (link->isBusy()) {
+    // a direct backhaul is a DatarateChannel: wait until it has finished the previous packet
+    // (on a backbone the gateway's TrustRouter queues per link instead)
+    omnetpp::cChannel *link = gate("backhaulOut")->findTransmissionChannel();
+    if (link && link->isBusy()) {
         inService->gwQueueing += link->getTransmissionFinishTime() - omnetpp::simTime();
         serviceTimer->setKind(BACKHAUL_FREE);
         scheduleAt(link->getTransmissionFinishTime(), serviceTimer);
         return;
     }
     emit(forwardedSignal, inService);
+    if (!inService->isFederated())
+        inService->gateway = getParentModule()->getIndex();
+    inService->leftGateway = omnetpp::simTime();
     send(inService, "backhaulOut");
     inService = nullptr;
     startService();

@@ -24,6 +24,7 @@ void ControlCenter::initialize()
     attackSignal = registerSignal("attackPk");
     e2eSignal = registerSignal("endToEndDelay");
     hopSignal = registerSignal("hopCount");
+    backboneHopSignal = registerSignal("backboneHops");
     const char *parts[NUM_PARTS] = {"latencyProcessing", "latencyRouteWait", "latencyMacQueueing", "latencyMacAccess", "latencyTransmission", "latencyPropagation",
                             "latencyGatewayQueueing", "latencyGatewayProcessing", "latencyBackhaul", "latencyRetransmissionWait"};
     for (int i = 0; i < NUM_PARTS; i++)
@@ -42,9 +43,9 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         delete pkt;
         throw omnetpp::cRuntimeError("control centre received an acknowledgement");
     }
-    if ((pkt->type == IotPacket::MQTT_PUBLISH && pkt->qos == 1) || pkt->type == IotPacket::COAP_CON)
+    if (pkt->expectsReply())
         reply(pkt, port);  // a duplicate is answered too: its ACK may have been lost
-    checkIdentity(*pkt, port);
+    checkIdentity(*pkt);
     if (isInjected(pkt->attack)) {  // an attacker's own traffic: served like any other, but not a reading
         emit(attackSignal, pkt);
         delete pkt;
@@ -61,7 +62,7 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         return;
     }
     omnetpp::simtime_t now = omnetpp::simTime();
-    pkt->backhaul = now - pkt->getSendingTime();
+    pkt->backhaul = now - pkt->leftGateway;
     omnetpp::simtime_t e2e = now - pkt->created;
     omnetpp::simtime_t parts[NUM_PARTS] = {pkt->processing, pkt->routeWait, pkt->macQueueing, pkt->macAccess, pkt->transmission, pkt->propagation,
                                    pkt->gwQueueing, pkt->gwProcessing, pkt->backhaul, omnetpp::SimTime()};
@@ -76,6 +77,7 @@ void ControlCenter::handleMessage(omnetpp::cMessage *msg)
         send(new omnetpp::cMessage("task"), "taskOut");
     emit(e2eSignal, e2e);
     emit(hopSignal, (long)std::max(pkt->hopCount, 1));  // single-hop access does not count hops
+    emit(backboneHopSignal, (long)pkt->backboneHops);
     for (int i = 0; i < NUM_PARTS; i++)
         emit(partSignals[i], parts[i]);
     delete pkt;
@@ -106,13 +108,13 @@ void ControlCenter::reply(IotPacket *reading, int port)
     sendOnPort(ack, port);
 }
 
-void ControlCenter::checkIdentity(const IotPacket &reading, int port)
+void ControlCenter::checkIdentity(const IotPacket &reading)
 {
     // A device's readings arrive through one gateway (its cell's, or its route's sink); one in its
     // name through another gateway is flagged: what a gateway cannot see when the spoofer sits in
     // another cell. A device that moves to another gateway is flagged too (counted as a false alert).
-    auto [home, first] = homePort.emplace(reading.deviceId, port);
-    bool flagged = !first && home->second != port;
+    auto [home, first] = homeGateway.emplace(reading.deviceId, reading.gateway);
+    bool flagged = !first && home->second != reading.gateway;
     bool spoofed = reading.attack == ATTACK_SPOOF;
     spoofReadings += spoofed;
     spoofFlagged += flagged && spoofed;

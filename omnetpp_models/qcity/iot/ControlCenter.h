@@ -24,12 +24,12 @@ class ControlCenter : public omnetpp::cSimpleModule
     static constexpr int64_t kWindow = 1024;
     std::unordered_map<int, std::set<int64_t>> received;
     std::unordered_map<int, int> gatewayPort;  // federated client's gateway index -> the port its messages came in on
-    std::unordered_map<int, int> homePort;     // device -> the port (gateway) its first reading came through
+    std::unordered_map<int, int> homeGateway;  // device -> the gateway its first reading came through
     long spoofReadings = 0, spoofFlagged = 0, spoofFalseAlerts = 0;  // the identity check, scored against ground truth
     bool firstTime(int device, int64_t seq);
 
     // statistics
-    omnetpp::simsignal_t rxSignal = 0, dupSignal = 0, tamperedSignal = 0, attackSignal = 0, e2eSignal = 0, hopSignal = 0;
+    omnetpp::simsignal_t rxSignal = 0, dupSignal = 0, tamperedSignal = 0, attackSignal = 0, e2eSignal = 0, hopSignal = 0, backboneHopSignal = 0;
     static constexpr int NUM_PARTS = 10;  // latency parts; the last is the remainder (retransmission wait)
     omnetpp::simsignal_t partSignals[NUM_PARTS] = {};
 
@@ -38,7 +38,7 @@ class ControlCenter : public omnetpp::cSimpleModule
     void reply(IotPacket *reading, int port);
     void sendOnPort(IotPacket *pkt, int port);
     void relayFederated(IotPacket *pkt);
-    void checkIdentity(const IotPacket &reading, int port);
+    void checkIdentity(const IotPacket &reading);
     void finish() override;
 };
 

@@ -35,9 +35,12 @@ class IotPacket : public omnetpp::cPacket
     omnetpp::simtime_t propagation;   // radio propagation delay
     omnetpp::simtime_t gwQueueing;    // waiting in the gateway's queue
     omnetpp::simtime_t gwProcessing;  // gateway processing
-    omnetpp::simtime_t backhaul;      // gateway to control centre
+    omnetpp::simtime_t backhaul;      // gateway to control centre (over the backbone, if there is one)
+    omnetpp::simtime_t leftGateway;   // when it left its gateway's router for the control centre
     int macRetries = 0;
     int hopCount = 0;  // radio hops so far (multi-hop access)
+    int backboneHops = 0;   // gateway-to-gateway links crossed (TrustRouter backbone)
+    int relayDelays = 0;    // times the current backbone gateway has held it back (delay decisions)
     // integrity (DeviceSecurity): what the reading says, and the tag a secure device put over it
     uint64_t content = 0;     // stands for the reading's bytes; readingContent() unless modified on the way
     int64_t sessionId = -1;   // the device's session whose key made the tag
@@ -51,7 +54,8 @@ class IotPacket : public omnetpp::cPacket
     // federated detection messages: what the hooks produced (opaque to the network), the round, the gateway
     std::string payload;
     int round = -1;
-    int gateway = -1;  // the FedClient's gateway (index), sender or receiver
+    int gateway = -1;  // uplink: the gateway it entered the backhaul at; federated: the FedClient's gateway, sender or receiver
+    int toGateway = -1;  // backbone: a message from the control centre on its way to this gateway
     bool pqcSealed = false;  // sealed under an ML-KEM secret rather than QKD key
 
     // The content a device gives its reading; anything else arriving means it was modified on the way.
@@ -63,6 +67,8 @@ class IotPacket : public omnetpp::cPacket
     IotPacket *dup() const override { return new IotPacket(*this); }
     const char *getClassName() const override { return "qcity::IotPacket"; }
     bool isAck() const { return type == MQTT_PUBACK || type == COAP_ACK; }
+    // the control centre answers it (QoS 1 PUBLISH, CoAP CON), so its delivery can be observed
+    bool expectsReply() const { return (type == MQTT_PUBLISH && qos == 1) || type == COAP_CON; }
     bool isFederated() const { return type >= FEDERATED_SETUP && type <= FEDERATED_UPDATE; }
 };
 

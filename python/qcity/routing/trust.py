@@ -18,6 +18,11 @@ delays, then its forward or drop) are credited with Monte Carlo returns when its
 is known, discounted by ``discountFactor`` per later step. Each gateway keeps its own
 table; episodes (runs with ``learning = true``) continue from the tables the last one
 saved in ``qTableDir``, evaluation runs (``learning = false``) act greedily on them.
+A candidate with too little evidence (fewer than :data:`MIN_EVIDENCE` faded
+observations) is forwarded to rather than judged, so a greedy router still tries
+neighbours it knows nothing about. Messages the control centre does not answer
+(``packet["acknowledged"]`` false: QoS 0 readings, federated updates) are forwarded or
+dropped greedily and never learnt from: no outcome will come for them.
 """
 
 from __future__ import annotations
@@ -135,12 +140,23 @@ class QLearningRouting:
         message = (request["packet"]["source"], request["packet"]["seq"])
         forward_values = self.q[states, FORWARD]
         best = int(np.lexsort((column(request, "load"), -forward_values))[0])
-        allowed = [FORWARD, DELAY, DROP] if request["packet"]["delaysLeft"] > 0 else [FORWARD, DROP]
-        if self.learning and self.rng.uniform() < self.epsilon:
+        explore = self.learning and self.rng.uniform() < self.epsilon
+        if explore:
             best = int(self.rng.integers(len(states)))
+        # a message the control centre does not answer never gets an outcome: nothing to learn
+        # from it, and no delay (whose cost would be credited at that outcome)
+        acknowledged = request["packet"].get("acknowledged", True)
+        allowed = [FORWARD, DELAY, DROP] if acknowledged and request["packet"]["delaysLeft"] > 0 else [FORWARD, DROP]
+        if column(request, "evidence")[best] < MIN_EVIDENCE:
+            # a neighbour with too little evidence is tried, not judged: its state says nothing about
+            # it, and delaying or dropping would keep it untried for good (acting greedily never explores)
+            allowed = [FORWARD]
+        if explore:
             action = allowed[int(self.rng.integers(len(allowed)))]
         else:  # ties: forward first
             action = allowed[int(np.argmax(self.q[states[best], allowed]))]
+        if not acknowledged:
+            return {"action": "drop"} if action == DROP else {"action": "forward", "next": int(request["candidates"]["address"][best])}
         # the message's (state, action) steps at this gateway so far, this one last
         steps = self.delayed.pop(message, []) + [(int(states[best]), action)]
         if action == DELAY:
