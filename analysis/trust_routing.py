@@ -5,7 +5,14 @@
     for c in Standard TrustThreshold QLearning; do qcity sweep omnetpp.ini -c $c -j 2; done
     python ../../../analysis/trust_routing.py results -o trust
 
-prints, per policy (config), the mean and spread over the evaluation seed sets of:
+or inside the smart city (policies as the `policy` iteration variable of TrustRouting):
+
+    cd omnetpp_models/scenarios/smartcity
+    qcity sweep omnetpp.ini -c TrustRoutingTraining -j 1
+    qcity sweep omnetpp.ini -c TrustRouting -j 2
+    python ../../../analysis/trust_routing.py results/TrustRouting* -o city_trust   # (with the training episodes)
+
+prints, per policy (config or `policy`), the mean and spread over the evaluation seed sets of:
 delivery ratio, end-to-end delay, messages dropped by compromised gateways, by the
 policy and after too many delays, delay decisions per message, the share of
 forwarding decisions that went to a compromised gateway and the mean trust of the
@@ -23,14 +30,17 @@ import pandas as pd
 from qcity import results
 from qcity.plotting import offscreen_pyplot
 
-POLICIES = ["Standard", "TrustThreshold", "QLearning"]
+POLICIES = ["Standard", "TrustThreshold", "QLearning", "least_loaded", "trust_threshold", "qlearning"]
 
 
 def run_metrics(files) -> pd.DataFrame:
-    """One row per run: config, seed set and the backbone's totals and ratios."""
+    """One row per run: its policy (the config, or the smart city's `policy` iteration variable;
+    "Training" for any training config), seed set and the backbone's totals and ratios."""
     raw = results.read_result_files(files)
     sc = results.get_scalars(raw)
     attrs = results.get_runattrs(raw).pivot(index="runID", columns="name", values="value")
+    iv = results.get_itervars(raw)
+    itervars = iv.pivot(index="runID", columns="name", values="value") if len(iv) else pd.DataFrame()
     rows = []
     for run_id, run in sc.groupby("runID"):
         sums = run.groupby("name").value.sum()
@@ -38,8 +48,11 @@ def run_metrics(files) -> pd.DataFrame:
         decisions = float(sums.get("chosenCompromised:count", 0.0))
         delay = run[run.name == "endToEndDelay:mean"].value.dropna()
         trust = run[run.name == "chosenTrust:mean"].value.dropna()
+        config = attrs.loc[run_id, "configname"]
+        policy = itervars.loc[run_id].get("policy") if run_id in itervars.index else None
         rows.append({
-            "config": attrs.loc[run_id, "configname"], "seedset": int(attrs.loc[run_id, "seedset"]),
+            "config": "Training" if config.endswith("Training") else policy if isinstance(policy, str) else config,
+            "seedset": int(attrs.loc[run_id, "seedset"]),
             "pdr": received / sent if sent else float("nan"),
             "delay_ms": float(delay.iloc[0]) * 1e3 if len(delay) else float("nan"),
             "drop_attack": float(sums.get("dropAttack:count", 0.0)), "drop_policy": float(sums.get("dropByPolicy:count", 0.0)),
