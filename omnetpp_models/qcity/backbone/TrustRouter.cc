@@ -308,8 +308,9 @@ void TrustRouter::decide(IotPacket *pkt)
     emit(trustSignal, p.trust());
     emit(chosenCompromisedSignal, (long)(p.neighbour->getMisbehaviour() != HONEST));
     if (pkt->expectsReply()) {  // only a reply tells how the neighbour did
-        if (pending.count(key))  // a retransmission of a message still pending: the earlier copy is taken as lost
-            observe(pending[key].port, false);
+        auto earlier = pending.find(key);
+        if (earlier != pending.end())  // a retransmission while the earlier copy is unanswered: that copy is lost
+            settle(earlier->second, false);
         pending[key] = {chosen, decision, omnetpp::simTime()};
     }
     if (pkt->backboneHops > 0)  // in transit (not this gateway's own)
