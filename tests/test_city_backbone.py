@@ -9,19 +9,13 @@ import shutil
 import analysis_scripts
 import pytest
 from test_federated import FEDERATED_CITY
-from test_flow_ids import ATTACKED_CITY, SCEN
+from test_flow_ids import ATTACKED_CITY, CITY_RADIO, SCEN
 
 from qcity import results
 from qcity.routing import trust
 from qcity.sim.runner import execute_run
 
-CITY = """[General]
-network = SmartCity
-sim-time-limit = 15s
-**.vector-recording = false
-**.radioMedium.pathLossExponent = 2.7
-**.mac.ccaThreshold = -85
-**.device[*].mac.listenAfterTx = 30ms
+CITY = CITY_RADIO + """sim-time-limit = 15s
 SmartCity.numGateways = 9
 SmartCity.numDevices = 40
 SmartCity.areaSize = 300m

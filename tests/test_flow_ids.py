@@ -36,13 +36,16 @@ from qcity.sim.runner import execute_run
 SCEN = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
 
 # Four gateways, 30 devices; one attacker of each kind from 8 s to 16 s; gateway 3's QKD link tapped then.
-ATTACKED_CITY = """[General]
+# the smart city's [General] radio settings (scenarios/smartcity/omnetpp.ini), for small test cities
+CITY_RADIO = """[General]
 network = SmartCity
-sim-time-limit = 20s
 **.vector-recording = false
 **.radioMedium.pathLossExponent = 2.7
 **.mac.ccaThreshold = -85
 **.device[*].mac.listenAfterTx = 30ms
+"""
+
+ATTACKED_CITY = CITY_RADIO + """sim-time-limit = 20s
 SmartCity.numGateways = 4
 SmartCity.numDevices = 30
 SmartCity.areaSize = 250m
