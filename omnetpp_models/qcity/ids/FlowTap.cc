@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <set>
 
 #include "FedClient.h"
@@ -57,6 +58,10 @@ void FlowTap::initialize()
     std::string prefix = par("flowLogPrefix").stdstringValue();
     if (!prefix.empty()) {
         std::string path = prefix + "-" + getParentModule()->getFullName() + ".csv";
+        std::error_code ignored;  // a folder that cannot be made shows as fopen's error below
+        std::filesystem::path folder = std::filesystem::path(path).parent_path();
+        if (!folder.empty())
+            std::filesystem::create_directories(folder, ignored);
         log = std::fopen(path.c_str(), "w");
         if (!log)
             throw omnetpp::cRuntimeError("Cannot open flow log '%s': %s", path.c_str(), std::strerror(errno));
