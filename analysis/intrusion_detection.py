@@ -41,6 +41,12 @@ def _order(frame: pd.DataFrame, column: str, order: list[str]) -> pd.DataFrame:
     return frame.sort_values(column, key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
 
 
+def _variants_in(present) -> list[str]:
+    """The variants present, seed 001's in VARIANT_ORDER first, others (e.g. the Detectors config's) after them."""
+    present = list(dict.fromkeys(present))
+    return [v for v in VARIANT_ORDER if v in present] + sorted(v for v in present if v not in VARIANT_ORDER)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results", nargs="+", help="result files or folders of IdsComparison (or Intrusions) runs")
@@ -73,7 +79,7 @@ def main(argv=None) -> int:
                                                         delay_s=("delay_s", "mean")).reset_index()
     print("\nADR per attack kind:")
     print(kind_table.pivot(index="variant", columns="kind", values="adr").reindex(
-        [v for v in VARIANT_ORDER if v in set(kind_table.variant)]).round(3).to_string())
+        _variants_in(kind_table.variant)).round(3).to_string())
 
     full = rows[rows.variant == ("QESIF" if "QESIF" in set(rows.variant) else rows.variant.iloc[0])]
     classes = summarise(run_metrics(full, ["link_class"]), ["link_class"])
@@ -88,7 +94,7 @@ def main(argv=None) -> int:
         identity["variant"] = "QESIF"
     identity = identity.groupby("variant")[["spoof_readings", "spoof_flagged", "false_alerts"]].sum()
     print("\nControl centre's identity check (a reading through another gateway than its device's first), summed over runs:")
-    print(identity.reindex([v for v in VARIANT_ORDER if v in identity.index]).to_string())
+    print(identity.reindex(_variants_in(identity.index)).to_string())
 
     variants.to_csv(f"{args.output}_variants.csv", index=False)
     kind_table.to_csv(f"{args.output}_kinds.csv", index=False)
@@ -109,7 +115,7 @@ def _figures(variants: pd.DataFrame, kinds: pd.DataFrame, prefix: str) -> None:
         return
     # Fig. 3 style: ADR per attack (groups) and variant (bars), with 95 % intervals
     present = [k for k in KIND_ORDER if k in set(kinds.kind)]
-    names = [v for v in VARIANT_ORDER if v in set(kinds.variant)]
+    names = _variants_in(kinds.variant)
     fig, ax = plt.subplots(figsize=(9, 4))
     width = 0.8 / max(len(names), 1)
     for i, v in enumerate(names):

@@ -242,7 +242,7 @@ def test_logistic_detector_learns_saves_and_exchanges_parameters(tmp_path):
     assert np.array_equal(again.scores(x), model.scores(x))
     vec = model.parameters()
     assert vec.shape == (5,) and np.array_equal(model.with_parameters(vec).scores(x), model.scores(x))
-    with pytest.raises(FileNotFoundError, match="no model ships with qcity yet"):
+    with pytest.raises(FileNotFoundError, match="flow detector model not found"):
         LogisticDetector.load(tmp_path / "missing.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a model")
     with pytest.raises(ValueError, match="not a LogisticDetector model"):

@@ -20,7 +20,8 @@ import numpy as np
 from .flows import FEATURE_NAMES, SERVICE_PORTS, features, records_frame
 from .logistic import LogisticDetector
 
-#: where a trained flow detector is looked for when no model= setting names one (none ships yet)
+#: the trained flow detector used when no model= setting names one: trained by analysis/train_flow_detector.py
+#: on the smart city's FlowLogs runs of seed sets 100-103
 DEFAULT_MODEL = Path(__file__).with_name("models") / "flow_logistic.npz"
 
 
@@ -95,7 +96,11 @@ class LearnedDetector:
     def __call__(self, args: dict) -> dict:
         if self.settings is None:
             self.settings = parse_settings(args.get("settings", ""), self.DEFAULTS)
-            self.model = LogisticDetector.load(self.settings["model"] or DEFAULT_MODEL)
+            path = self.settings["model"] or DEFAULT_MODEL
+            self.model = LogisticDetector.load(path)
+            if len(self.model.weights) != len(FEATURE_NAMES):
+                raise ValueError(f"{path}: the model has {len(self.model.weights)} features, the flow records give "
+                                 f"{len(FEATURE_NAMES)} (trained on another version's features: train it again)")
         s = self.settings
         threshold = self.model.threshold if s["threshold"] < 0 else s["threshold"]
         if args.get("quantum_alert") and s["fusion"] > 0:

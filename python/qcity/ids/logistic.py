@@ -74,7 +74,7 @@ class LogisticDetector:
             with np.load(path) as z:
                 return cls(z["mean"], z["scale"], z["weights"], float(z["bias"]), float(z["threshold"]))
         except FileNotFoundError:
-            raise FileNotFoundError(f"flow detector model not found: {path} (no model ships with qcity yet: "
-                                    "fit a LogisticDetector on FlowTap logs, save it, and pass model=<file>)") from None
+            raise FileNotFoundError(f"flow detector model not found: {path} (train one on FlowTap logs with "
+                                    "analysis/train_flow_detector.py and pass model=<file>)") from None
         except (KeyError, ValueError, OSError) as e:
             raise ValueError(f"{path}: not a LogisticDetector model file ({e})") from None
