@@ -151,3 +151,16 @@ def test_flow_configs_train_and_judge_on_other_seed_sets():
     variants = {r.iteration["variant"]: r.iteration for r in ini.runs("Detectors")}
     assert list(variants) == ["rules", "rules_nofusion", "learned", "learned_nofusion"]
     assert variants["learned"]["detector"] == "LearnedDetector" and variants["learned_nofusion"]["settings"] == "fusion=0"
+
+
+def test_synthetic_fidelity_script(logs, tmp_path, capsys):
+    d, _ = logs
+    script = analysis_scripts.load("synthetic_fidelity")
+    out = tmp_path / "syn"
+    assert script.main([str(d / "flows"), "--train", "seed0-*.csv", "--test", "seed1-*.csv", "--scale", "2", "-o", str(out)]) == 0
+    table = pd.read_csv(f"{out}_tstr.csv").set_index("trained_on")
+    assert list(table.index) == ["real", "synthetic x2"]
+    assert table.loc["synthetic x2", "records"] == 2 * table.loc["real", "records"]
+    # scans are told apart by their ports whether the forest saw real or drawn records
+    assert table.adr_scan.min() > 0.9 and table.fpr.max() < 0.05
+    assert script.main([str(d / "flows"), "--test", "nothing-*.csv"]) == 1

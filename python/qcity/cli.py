@@ -179,7 +179,61 @@ def build_parser() -> argparse.ArgumentParser:
     p_qp.add_argument("-o", "--out", metavar="FILE", help="write the profile JSON here (default: standard output)")
     p_qp.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_qp.set_defaults(func=_cmd_quisp_profile)
+    p_sy = sub.add_parser("synth", help="draw schema-faithful synthetic IDS records fitted on a sample (qcity.ids.synthetic)")
+    p_sy.add_argument("schema", choices=sorted(_SYNTH_SOURCES), help="bot-iot / ton-iot-telemetry: fitted on a "
+                      "dataset file of that schema; flows-bot-iot: fitted on FlowTap logs, written in Bot-IoT's columns")
+    p_sy.add_argument("source", nargs="+", help="the sample file (for flows-bot-iot: flow logs or their folder)")
+    p_sy.add_argument("-n", "--rows", type=int, required=True, help="number of rows to draw")
+    p_sy.add_argument("-o", "--out", required=True, help="file to write")
+    p_sy.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p_sy.add_argument("--share", action="append", default=[], metavar="CLASS=SHARE",
+                      help="class shares instead of the sample's (repeatable; normalised; classes not named get none)")
+    p_sy.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    p_sy.set_defaults(func=_cmd_synth)
     return parser
+
+
+_SYNTH_SOURCES = {"bot-iot", "ton-iot-telemetry", "flows-bot-iot"}
+
+
+def _parse_shares(items: list[str]) -> dict[str, float] | None:
+    shares = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        try:
+            shares[name] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name:
+            raise QcityError(f"--share takes CLASS=SHARE, got {item!r}")
+    return shares or None
+
+
+def _cmd_synth(args) -> int:
+    from pathlib import Path
+
+    from .ids import synthetic
+    from .ids.datasets import load_bot_iot, load_ton_iot_telemetry
+
+    shares = _parse_shares(args.share)
+    if args.schema == "flows-bot-iot":
+        from .ids.flows import read_flow_logs, to_bot_iot
+
+        files = [f for p in map(Path, args.source) for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
+        model = synthetic.bot_iot_model(to_bot_iot(read_flow_logs(files)))
+    elif len(args.source) != 1:
+        raise QcityError(f"{args.schema} is fitted on one sample file, got {len(args.source)}")
+    elif args.schema == "bot-iot":
+        model = synthetic.bot_iot_model(load_bot_iot(args.source[0]))
+    else:
+        model = synthetic.ton_iot_telemetry_model(load_ton_iot_telemetry(args.source[0]))
+    if args.schema == "ton-iot-telemetry":
+        path = synthetic.write_ton_iot_telemetry(synthetic.ton_iot_telemetry_frame(model, args.rows, args.seed, shares),
+                                                 args.out)
+    else:
+        path = synthetic.write_bot_iot(synthetic.bot_iot_frame(model, args.rows, args.seed, shares), args.out)
+    print(f"{args.rows} rows: {path}", file=sys.stderr)
+    return 0
 
 
 def _cmd_quisp_profile(args) -> int:

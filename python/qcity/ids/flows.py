@@ -115,9 +115,10 @@ def to_bot_iot(frame: pd.DataFrame) -> pd.DataFrame:
         "min": frame["min"], "mean": frame["mean"], "N_IN_Conn_P_DstIP": frame["N_IN_Conn_P_DstIP"],
         "drate": frame["drate"], "srate": frame["srate"], "max": frame["max"],
     })
-    if "label" in frame:
+    if "label" in frame:  # Bot-IoT's subcategory of an attack is its protocol (UDP, TCP, HTTP): ours, the flow's
         out["attack"] = frame["label"].astype(int)
         out["category"] = frame["attack"]
+        out["subcategory"] = frame["proto"].where(frame["label"].astype(int) == 1, "normal")
     return out
 
 
