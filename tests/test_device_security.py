@@ -104,7 +104,7 @@ def test_eavesdropped_gateway_link_switches_its_device_sessions_to_pqc_and_back(
     ini = city('sim-time-limit = 30s\n**.sessions.mode = "adaptive"\n**.device[*].sec.rekeyInterval = 1s\n'
                "**.gateway[0].qkd.interceptResend = 0.6\n**.gateway[0].qkd.attackStart = 10s\n"
                "**.gateway[0].qkd.attackEnd = 20s\n"
-               "**.sessions.deviceSessions.vector-recording = true\n"
+               "**.sessions.deviceSessions:vector.vector-recording = true\n"
                "**.sessions.deviceSessions.result-recording-modes = default,+vector\n",
                gateways=2, devices=12, area="200m")
     r = execute_run(ini, "General", 0)

@@ -60,7 +60,7 @@ def test_recording_experience_does_not_change_the_run(scenario):
 
 
 def test_experience_frame_errors_name_what_is_missing(scenario, tmp_path):
-    one_missing = LINE_INI.replace("[General]\n", "[General]\n**.net.expHops.vector-recording = false\n"
+    one_missing = LINE_INI.replace("[General]\n", "[General]\n**.net.expHops:vector.vector-recording = false\n"
                                    "**.net.exp*.vector-recording = true\n")
     r = execute_run(scenario(LINE_NED, one_missing + "**.net.recordExperience = true\n"), "General", 0, sim_time_limit="10s")
     with pytest.raises(ValueError, match="incomplete"):

@@ -60,6 +60,28 @@ def test_result_filters_in_statistic_sources(scenario):
     assert list(counts) == [1, 2, 3, 4, 5]
 
 
+def test_recording_keys_name_what_omnetpp_names(scenario):
+    """As in OMNeT++: a @statistic's vector is <name>:vector and each scalar <name>:<mode>
+    (`**.ping.roundTripTime:vector.vector-recording=false`); the bare statistic name matches neither."""
+    ini = scenario(FILTERS_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 10s
+        Net.node[0].tokens = 1
+        Net.node[1].hopCount.vector-recording = false
+        Net.node[0].hopCount:vector.vector-recording = false
+        Net.node[1].hopSum:last.scalar-recording = false
+        Net.node[1].hopCount.scalar-recording = false
+    """)
+    r = execute_run(ini, "General", 0)
+    s = _scalars(r)
+    vec = results.get_vectors(results.read_result_files(str(r.vec_path)))
+    hop_vectors = set(vec[vec.name == "hopCount:vector"].module)
+    assert hop_vectors == {"Net.node[1]"}  # node[0]'s vector is off; the bare name left node[1]'s on
+    assert ("Net.node[1]", "hopSum:last") not in s and ("Net.node[0]", "hopSum:last") in s
+    assert ("Net.node[1]", "hopCount:last") in s
+
+
 @pytest.mark.parametrize("source,message", [
     ("hop*other", "unsupported source expression"),
     ("median(hop)", "unsupported source expression"),

@@ -603,11 +603,11 @@ class NetworkBuilder:
                     if item not in KNOWN_RECORDERS:
                         raise IniError(f"unknown recording mode '{item}'", e.file, e.line)
                     modes.append(item)
-        if not self._flag(f"{m.path}.{stat}.vector-recording"):
+        # as OMNeT++ names what a @statistic records: the vector <statistic>:vector, each scalar
+        # (and statistic object) <statistic>:<mode>, e.g. **.ping.roundTripTime:vector.vector-recording
+        if not self._flag(f"{m.path}.{stat}:vector.vector-recording"):
             modes = [x for x in modes if x != "vector"]
-        if not self._flag(f"{m.path}.{stat}.scalar-recording"):
-            modes = [x for x in modes if x == "vector"]
-        return modes
+        return [x for x in modes if x == "vector" or self._flag(f"{m.path}.{stat}:{x}.scalar-recording")]
 
     def _flag(self, path: str) -> bool:
         e = self._ini_entry(path)
