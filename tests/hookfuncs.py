@@ -83,3 +83,8 @@ def backbone_forward_without_next(request):
 def wrong_length_alerts(args: dict) -> dict:
     """A broken flowIdsHook: one alert too few."""
     return {"alerts": [False] * (len(args["flows"]["saddr"]) - 1)}
+
+
+def impossible_bound(args):
+    """A 'lower bound' above any schedule's makespan."""
+    return 1e9

@@ -47,6 +47,27 @@ def test_heuristics_and_bounds_on_a_small_instance():
     assert evaluate(inst, min_min(inst))["makespan"] < evaluate(inst, max_min(inst))["makespan"] * 1.5
 
 
+def test_lp_bound_with_busy_machines_stays_below_the_exact_makespan():
+    """Exhaustive on small rounds: the makespan is when the round's last task ends, machines still busy from
+    earlier rounds included (a machine busy past that time holds none of the round's tasks)."""
+    import itertools
+
+    rng = np.random.default_rng(4)
+    tight = 0
+    for _ in range(40):
+        etc = rng.uniform(0.1, 2.0, (4, 3))
+        ready = rng.choice([0.0, 0.5, 5.0], 3)
+        inst = Instance(etc, np.ones(3), np.zeros(3))
+        exact = min(max(ready[j] + etc[[i for i in range(4) if a[i] == j], j].sum() for j in set(a))
+                    for a in itertools.product(range(3), repeat=4))
+        bound = lp_lower_bound(inst, ready)
+        assert bound <= exact * (1 + 1e-9)
+        tight += bound >= 0.8 * exact
+    assert tight > 20  # and close to it, not merely below
+    with pytest.raises(ValueError, match="one non-negative time per machine"):
+        lp_lower_bound(inst, np.array([1.0, -1.0, 0.0]))
+
+
 @pytest.mark.parametrize("name", list(METAHEURISTICS))
 def test_metaheuristics_respect_the_budget_and_improve(name):
     inst = braun_instance(60, 6, seed=2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import analysis_scripts
+import pandas as pd
 import pytest
 
 from qcity import results
@@ -153,14 +155,23 @@ def test_edge_schedulers_share_the_same_tasks(tmp_path):
     assert edge["roundTasks:sum"].nunique() == 1 and edge["roundTasks:sum"].iloc[0] > 0  # common random numbers
     assert (edge["energy:last"] > 0).all()
     assert all(not r.skipped for r in runs)
+    # every round judged against the LP bound (the servers' earlier work included): never below it
+    assert (edge["roundBound:mean"] > 0).all() and (edge["roundGap:mean"] >= 0).all()
+    assert (edge["roundMakespan:mean"] >= edge["roundBound:mean"]).all()
+    script = analysis_scripts.load("edge_scheduling")
+    assert script.main([str(tmp_path), "-o", str(tmp_path / "edge")]) == 0
+    table = pd.read_csv(tmp_path / "edge_schedulers.csv").set_index("scheduler")
+    assert table.loc["mf_mbo", "gap"] == pytest.approx(edge.loc["mf_mbo", "roundGap:mean"])
+    assert script.main([str(tmp_path / "edge_schedulers.csv")]) == 1  # not result files
 
 
 @pytest.mark.parametrize("hook,message", [
     ("hookfuncs:too_few_servers", "returned .* servers for .* tasks"),
     ("hookfuncs:bad_server", r"assigned task 0 to server 99 \(valid: 0\.\.7\)"),
+    ("hookfuncs:impossible_bound", r"bound hook returned 1e\+09 for a round whose makespan is"),
 ])
 def test_broken_scheduler_hooks(city, hook, message):
     ini = city(f'sim-time-limit = 5s\nSmartCity.numGateways = 1\nSmartCity.numDevices = 5\nSmartCity.areaSize = 50m\n'
-               f'**.controlCenter.taskProbability = 1\n**.edge.schedulerHook = "{hook}"\n')
+               f'**.controlCenter.taskProbability = 1\n**.edge.{"boundHook" if "bound" in hook else "schedulerHook"} = "{hook}"\n')
     with pytest.raises(RuntimeError, match=message):
         execute_run(ini, "General", 0)

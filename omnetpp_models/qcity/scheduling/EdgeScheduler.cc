@@ -36,11 +36,14 @@ void EdgeScheduler::initialize()
         throw omnetpp::cRuntimeError("need 0 < affinityMin <= affinityMax");
     busyUntil.assign(n, omnetpp::SimTime());
     schedulerHook.resolve(par("schedulerHook").stdstringValue());
+    boundHook.resolve(par("boundHook").stdstringValue());  // "" leaves it unset
     completionSignal = registerSignal("taskCompletion");
     waitSignal = registerSignal("taskWait");
     makespanSignal = registerSignal("roundMakespan");
     tasksSignal = registerSignal("roundTasks");
     energySignal = registerSignal("energy");
+    boundSignal = registerSignal("roundBound");
+    gapSignal = registerSignal("roundGap");
     roundTimer = new omnetpp::cMessage("round", ROUND);
     scheduleAt(omnetpp::simTime() + roundInterval, roundTimer);
 }
@@ -75,12 +78,16 @@ void EdgeScheduler::scheduleRound()
         }
         etc.append(row);
     }
+    omnetpp::simtime_t now = omnetpp::simTime();
+    std::vector<double> ready(m);  // each server's earlier work still to do
+    for (std::size_t j = 0; j < m; j++)
+        ready[j] = std::max(0.0, (busyUntil[j] - now).dbl());
     Value args = Value::dict({{"etc", etc}, {"active_power", Value(activePower)}, {"idle_power", Value(idlePower)},
-                              {"evaluations", evaluations}, {"seed", static_cast<long long>(intuniform(0, 1 << 30))}});
+                              {"evaluations", evaluations}, {"seed", static_cast<long long>(intuniform(0, 1 << 30))},
+                              {"ready", Value(ready)}});
     Value assignment = schedulerHook(args);
     if (assignment.size() != arrivals.size())
         throw omnetpp::cRuntimeError("scheduler hook returned %d servers for %d tasks", (int)assignment.size(), (int)arrivals.size());
-    omnetpp::simtime_t now = omnetpp::simTime();
     std::vector<omnetpp::simtime_t> start(busyUntil);
     for (auto &b : start)
         b = std::max(b, now);
@@ -98,6 +105,13 @@ void EdgeScheduler::scheduleRound()
         roundEnd = std::max(roundEnd, start[j]);
     }
     emit(makespanSignal, roundEnd - now);
+    if (boundHook.isSet()) {
+        double bound = boundHook(args).asDouble();
+        if (!(bound > 0) || bound > (roundEnd - now).dbl() * (1 + 1e-9))
+            throw omnetpp::cRuntimeError("bound hook returned %g for a round whose makespan is %g s", bound, (roundEnd - now).dbl());
+        emit(boundSignal, bound);
+        emit(gapSignal, (roundEnd - now).dbl() / bound - 1);
+    }
     double joules = 0;
     for (std::size_t j = 0; j < m; j++) {
         busyUntil[j] = start[j];

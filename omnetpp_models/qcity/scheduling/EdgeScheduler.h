@@ -14,6 +14,7 @@ class EdgeScheduler : public omnetpp::cSimpleModule
 
     // parameters
     qcity::Hook schedulerHook;
+    qcity::Hook boundHook;  // optional: a lower bound on each round's makespan
     omnetpp::simtime_t roundInterval;
     int evaluations = 2000;
     std::vector<double> speeds;  // MIPS
@@ -28,6 +29,7 @@ class EdgeScheduler : public omnetpp::cSimpleModule
 
     // statistics
     omnetpp::simsignal_t completionSignal = 0, waitSignal = 0, makespanSignal = 0, tasksSignal = 0, energySignal = 0;
+    omnetpp::simsignal_t boundSignal = 0, gapSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;

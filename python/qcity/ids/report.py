@@ -20,9 +20,9 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import results
+from ..runsummary import ci_half_width, summarise  # noqa: F401  (re-exported: the reports' callers use them from here)
 from .evaluate import rates_from_counts
 
 FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
@@ -134,29 +134,6 @@ def run_metrics(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
             "qids_false_alerts": quantum.false_alerts.sum(),
         })
     return pd.DataFrame(out)
-
-
-def summarise(per_run: pd.DataFrame, by: list[str], level: float = 0.95) -> pd.DataFrame:
-    """Mean and half-width of the Student-t confidence interval over runs, per group."""
-    metrics = [c for c in per_run.columns if c not in ("run", *by)]
-    rows = []
-    for key, g in per_run.groupby(by, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(by, key))
-        row["runs"] = g.run.nunique()
-        for m in metrics:
-            vals = g[m].dropna().to_numpy(float)
-            row[m] = vals.mean() if len(vals) else np.nan
-            row[f"{m}_ci"] = ci_half_width(vals, level)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def ci_half_width(vals: np.ndarray, level: float = 0.95) -> float:
-    """Half-width of the Student-t confidence interval of the mean of ``vals`` (NaN below two values)."""
-    if len(vals) < 2:
-        return np.nan
-    return float(stats.t.ppf(0.5 + level / 2, len(vals) - 1) * vals.std(ddof=1) / np.sqrt(len(vals)))
 
 
 def per_kind(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -7,25 +7,42 @@ import numpy as np
 from .instance import Instance
 
 
-def lp_lower_bound(inst: Instance) -> float:
-    """LP relaxation of makespan minimisation (GLOP): min C s.t. sum_m x_tm = 1, sum_t e_tm x_tm <= C, x >= 0.
+def lp_lower_bound(inst: Instance, ready: np.ndarray | None = None) -> float:
+    """LP relaxation of makespan minimisation (GLOP): min C s.t. sum_m x_tm = 1, r_m + sum_t e_tm x_tm <= C, x >= 0.
 
-    Also at least the largest min_m e_tm (a task cannot be split in the real problem).
+    ``ready`` (default zeros) is when each machine is free of earlier work; the makespan is when
+    the last of these tasks ends, so a machine still busy at that time holds none of them. The
+    bound is therefore the least, over k, of the LP on the k machines free first (with C at least
+    the k-th ready time): a schedule of makespan C uses only machines free before C. Also at
+    least the largest min_m (r_m + e_tm) (a task cannot be split in the real problem).
     """
+    t, m = inst.etc.shape
+    r = np.zeros(m) if ready is None else np.asarray(ready, float)
+    if r.shape != (m,) or np.any(r < 0):
+        raise ValueError(f"ready needs one non-negative time per machine ({m}), got {r.tolist()}")
+    order = np.argsort(r, kind="stable")
+    if not np.any(r > 0):
+        lp = _makespan_lp(inst.etc, r)
+    else:
+        lp = min(max(_makespan_lp(inst.etc[:, order[:k]], r[order[:k]]), r[order[k - 1]]) for k in range(1, m + 1))
+    return max(lp, float((inst.etc + r).min(axis=1).max()))
+
+
+def _makespan_lp(etc: np.ndarray, ready: np.ndarray) -> float:
     from ortools.linear_solver import pywraplp
 
-    t, m = inst.etc.shape
+    t, m = etc.shape
     solver = pywraplp.Solver.CreateSolver("GLOP")
     x = [[solver.NumVar(0, 1, "") for _ in range(m)] for _ in range(t)]
     c = solver.NumVar(0, solver.infinity(), "C")
     for i in range(t):
         solver.Add(sum(x[i]) == 1)
     for j in range(m):
-        solver.Add(sum(inst.etc[i, j] * x[i][j] for i in range(t)) <= c)
+        solver.Add(float(ready[j]) + sum(etc[i, j] * x[i][j] for i in range(t)) <= c)
     solver.Minimize(c)
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the LP relaxation did not solve to optimality")
-    return max(c.solution_value(), float(inst.etc.min(axis=1).max()))
+    return c.solution_value()
 
 
 def cpsat_makespan(inst: Instance, time_limit_s: float = 10.0, scale: float = 1000.0, hint: np.ndarray | None = None,

@@ -1,8 +1,9 @@
 """Scheduler hooks for the EdgeScheduler module (NED parameter schedulerHook), one per algorithm.
 
 Each receives {"etc": tasks x servers seconds, "active_power": [...], "idle_power": [...],
-"evaluations": budget, "seed": int} once per scheduling round and returns the server
-of each task.
+"evaluations": budget, "seed": int, "ready": [s per server]} once per scheduling round and
+returns the server of each task. :func:`lp_bound` is the module's ``boundHook``: a lower bound
+on the round's makespan.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .algorithms import METAHEURISTICS, max_min, min_min
+from .bounds import lp_lower_bound
 from .instance import Instance
 from .objectives import FuzzyObjective
 
@@ -58,3 +60,8 @@ def mbo(args: dict) -> list[int]:
 def mf_mbo(args: dict) -> list[int]:
     """MF-MBO (seed 000)."""
     return _metaheuristic("MF-MBO", args)
+
+
+def lp_bound(args: dict) -> float:
+    """LP lower bound on the round's makespan, servers' earlier work (``ready``) included."""
+    return lp_lower_bound(_instance(args), np.asarray(args.get("ready", np.zeros(len(args["active_power"]))), float))

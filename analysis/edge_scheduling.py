@@ -1,0 +1,126 @@
+"""Edge task scheduling inside the smart city, from result files: each scheduler against the LP bound.
+
+    cd omnetpp_models/scenarios/smartcity
+    qcity sweep omnetpp.ini -c Schedulers -j 2 --result-dir results/schedulers
+    python ../../../analysis/edge_scheduling.py results/schedulers -o edge
+
+The Schedulers runs give every scheduler the same network and the same tasks (common random
+numbers), and the EdgeScheduler judges each round's schedule against the OR-Tools LP lower
+bound on that round's makespan (servers' earlier work included). Printed per scheduler, with
+Student-t 95 % intervals over repetitions: mean round makespan, mean and worst gap to the
+bound (makespan / bound - 1), task completion time and edge energy; then, round by round, a
+Wilcoxon signed-rank test of each scheduler's gaps against MF-MBO's (rounds paired by
+repetition and time). Writes <prefix>_schedulers.csv and <prefix>_gaps.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from qcity import results
+from qcity.errors import QcityError
+from qcity.plotting import offscreen_pyplot
+from qcity.runsummary import summarise
+
+ORDER = ["min_min_hook", "max_min_hook", "ga", "pso", "mbo", "mf_mbo"]
+LABELS = {"min_min_hook": "Min-Min", "max_min_hook": "Max-Min", "ga": "GA", "pso": "PSO", "mbo": "MBO", "mf_mbo": "MF-MBO"}
+SCALARS = {"roundMakespan:mean": "makespan_s", "roundGap:mean": "gap", "roundGap:max": "gap_max",
+           "taskCompletion:mean": "completion_s", "energy:last": "energy_kJ"}
+
+
+def per_run(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per run: the scheduler and the EdgeScheduler's scalars."""
+    sc = results.get_scalars(raw, include_itervars=True)
+    edge = sc[sc.module.str.endswith(".edge") & sc.name.isin(list(SCALARS))]
+    if edge.empty or "scheduler" not in edge:
+        return pd.DataFrame()
+    table = edge.pivot_table(index=["runID", "scheduler"], columns="name", values="value").rename(columns=SCALARS)
+    table = table.reset_index().rename(columns={"runID": "run"})
+    if "energy_kJ" in table:
+        table["energy_kJ"] /= 1000
+    return table
+
+
+def paired_rounds(raw: pd.DataFrame) -> pd.DataFrame:
+    """Per-round gaps, one column per scheduler, rows paired by (repetition, round time)."""
+    vec = results.get_vectors(raw, include_itervars=True, include_runattrs=True)
+    vec = vec[vec.name == "roundGap:vector"]
+    rows = [pd.DataFrame({"scheduler": r.scheduler, "repetition": r.repetition, "time": r.vectime, "gap": r.vecvalue})
+            for r in vec.itertuples()]
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows).pivot_table(index=["repetition", "time"], columns="scheduler", values="gap")
+
+
+def wilcoxon_against(rounds: pd.DataFrame, reference: str = "mf_mbo") -> pd.DataFrame:
+    """Each scheduler's per-round gaps against ``reference``'s: median difference and two-sided p-value."""
+    out = []
+    for name in rounds.columns:
+        if name == reference:
+            continue
+        pair = rounds[[name, reference]].dropna()
+        diff = pair[name] - pair[reference]
+        p = stats.wilcoxon(pair[name], pair[reference]).pvalue if (diff != 0).any() else 1.0
+        out.append({"scheduler": name, "rounds": len(pair), "median_gap_difference": float(diff.median()),
+                    f"share_worse_than_{reference}": float((diff > 0).mean()), "wilcoxon_p": float(p)})
+    return pd.DataFrame(out)
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = {n: i for i, n in enumerate(ORDER)}
+    return frame.sort_values("scheduler", key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results", nargs="+", help="result files or folders of Schedulers runs")
+    ap.add_argument("-o", "--output", default="edge", help="prefix of the output files")
+    args = ap.parse_args(argv)
+    try:
+        raw = results.read_result_files(args.results)
+    except QcityError as e:  # not result files, or a truncated one: said plainly, no traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    runs = per_run(raw)
+    if runs.empty or "gap" not in runs:
+        print("no EdgeScheduler results with a bound in the given files (run the Schedulers config)", file=sys.stderr)
+        return 1
+    table = _ordered(summarise(runs, ["scheduler"]))
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 30)
+    shown = ["scheduler", "runs", "makespan_s", "makespan_s_ci", "gap", "gap_ci", "gap_max", "completion_s",
+             "completion_s_ci", "energy_kJ", "energy_kJ_ci"]
+    print("Per scheduler (mean and 95 % CI half-width over repetitions; gap = round makespan / LP bound - 1)")
+    print(table[[c for c in shown if c in table]].round(4).to_string(index=False))
+    rounds = paired_rounds(raw)
+    tests = pd.DataFrame()
+    if not rounds.empty and "mf_mbo" in rounds:
+        tests = _ordered(wilcoxon_against(rounds))
+        print(f"\nRound by round against MF-MBO ({len(rounds)} paired rounds; Wilcoxon signed-rank, two-sided)")
+        print(tests.round(4).to_string(index=False, formatters={"wilcoxon_p": "{:.2g}".format}))
+    table.to_csv(f"{args.output}_schedulers.csv", index=False)
+    try:
+        plt = offscreen_pyplot()
+    except ImportError:
+        print("matplotlib is not installed: no figure", file=sys.stderr)
+        return 0
+    if not rounds.empty:
+        names = [n for n in ORDER if n in rounds] + [n for n in rounds if n not in ORDER]
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        ax.boxplot([100 * rounds[n].dropna().to_numpy() for n in names], showfliers=False)
+        ax.set_xticks(np.arange(1, len(names) + 1), [LABELS.get(n, n) for n in names])
+        ax.set_ylabel("round makespan over LP bound (%)")
+        ax.set_title("Edge scheduling in the smart city: gap to the LP bound per round")
+        fig.tight_layout()
+        fig.savefig(f"{args.output}_gaps.png", dpi=150)
+    print(f"\nwrote {args.output}_schedulers.csv" + (f", {args.output}_gaps.png" if not rounds.empty else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
