@@ -22,7 +22,7 @@ import pandas as pd
 
 from qcity import results
 from qcity.ids.report import federation_costs, gateway_rows, per_kind, run_metrics, summarise
-from qcity.plotting import offscreen_pyplot
+from qcity.plotting import adr_bars
 
 VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "local"]
 KIND_ORDER = ["flood", "scan", "spoof", "botnet", "mitm"]
@@ -66,18 +66,11 @@ def main(argv=None) -> int:
     table.to_csv(f"{args.output}_kinds.csv")
     cost_table.to_csv(f"{args.output}_costs.csv")
     try:
-        plt = offscreen_pyplot()
+        adr_bars(table, "Flow IDS per attack kind: rules, federated and local training", "variant",
+                 f"{args.output}_kinds.png")
     except ImportError:
         print("\nmatplotlib is not installed: no figures", file=sys.stderr)
         return 0
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    table.T.plot.bar(ax=ax, rot=0)
-    ax.set_ylabel("ADR (share of attack flows flagged)")
-    ax.set_ylim(0, 1.05)
-    ax.set_title("Flow IDS per attack kind: rules, federated and local training")
-    ax.legend(title="variant", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # outside: the bars reach 1
-    fig.tight_layout()
-    fig.savefig(f"{args.output}_kinds.png", dpi=150)
     print(f"\nwrote {args.output}_variants.csv, {args.output}_kinds.csv, {args.output}_costs.csv, {args.output}_kinds.png")
     return 0
 

@@ -26,7 +26,7 @@ from qcity.ids.flowhooks import DEFAULT_MODEL
 from qcity.ids.flows import read_flow_logs
 from qcity.ids.flowtraining import KINDS, judge, train_detectors, window_of
 from qcity.ids.report import summarise
-from qcity.plotting import offscreen_pyplot
+from qcity.plotting import adr_bars
 
 #: where the hook's model lives in a source checkout (the installed copy is DEFAULT_MODEL)
 _SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "ids" / "models" / DEFAULT_MODEL.name
@@ -77,19 +77,12 @@ def main(argv=None) -> int:
         print(f"\nmodel: {args.model}")
     table.to_csv(f"{args.output}_detectors.csv", index=False)
     try:
-        plt = offscreen_pyplot()
+        figure = adr_bars(per_kind, "Flow detectors on held-out runs, per attack kind", "detector",
+                          f"{args.output}_detectors.png")
     except ImportError:
         print("matplotlib is not installed: no figure", file=sys.stderr)
         return 0
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    per_kind.T.plot.bar(ax=ax, rot=0)
-    ax.set_ylabel("ADR (share of attack flows flagged)")
-    ax.set_ylim(0, 1.05)
-    ax.set_title("Flow detectors on held-out runs, per attack kind")
-    ax.legend(title="detector", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    fig.savefig(f"{args.output}_detectors.png", dpi=150)
-    print(f"wrote {args.output}_detectors.csv, {args.output}_detectors.png")
+    print(f"wrote {args.output}_detectors.csv, {figure}")
     return 0
 
 
