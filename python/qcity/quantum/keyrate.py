@@ -13,6 +13,13 @@ Gottesman, Lo, Lütkenhaus & Preskill (GLLP, 2004):
 
 All rates here are secret bits per pulse sent (or per sifted pair for BBM92);
 multiply by the pulse rate for bit/s.
+
+Checked against an independent implementation, TNO's qkd-key-rate package (Attema et
+al., 2021), on MQZL05's GYS link: with their conventions matched (no sifting factor,
+f = 1, two detectors' dark counts, misalignment as polarisation drift) the infinite-decoy
+rate here plus the key of vacuum pulses, p0 Y0, which their estimate counts and GLLP as
+MQZL05 writes it does not, agrees with theirs to 1e-3 from 0 to 140 km
+(tests/test_keyrate.py). MQZL05's own tables could not be consulted here.
 """
 
 from __future__ import annotations
