@@ -16,7 +16,7 @@ from qcity import results
 from qcity.crypto.session import TamperedMessage
 from qcity.ids import federated as fl
 from qcity.ids.fedhooks import Client, Server
-from qcity.ids.flowhooks import FederatedDetector
+from qcity.ids.flowhooks import DEFAULT_MODEL, FederatedDetector, federated_start
 from qcity.ids.flows import FEATURE_NAMES, RECORD_COLUMNS, features, records_frame
 from qcity.ids.logistic import LogisticDetector
 from qcity.ids.report import federation_costs
@@ -155,7 +155,8 @@ def test_hook_protocol_is_fedavg_of_the_clients_updates():
     assert models == [None] * 3  # the untrained model of round 0 is never used to detect
     assert out["bytes"][1] == out["bytes"][0] + 1088  # ML-KEM sealing carries its ciphertext
     # what the server did equals FedAvg of the clipped local updates computed here in the clear
-    start = LogisticDetector.untrained(len(clients[0].model.parameters()) - 1)
+    start = federated_start()  # no weights, the shipped model's standardisation
+    assert np.array_equal(clients[0].model.mean, LogisticDetector.load(DEFAULT_MODEL).mean)
     expected = np.mean([fl.clip(fl.local_update(start, features(records_frame(r), 2.0), np.asarray(y, float), 50, 0.5), 1.0)
                         for r, y in data], axis=0)
     assert np.allclose(server.model.parameters(), expected, atol=1e-4)

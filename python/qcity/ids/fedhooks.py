@@ -35,9 +35,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..crypto.session import KEY_BYTES, open_sealed, seal
 from .federated import GaussianAccountant, PairwiseMasker, fedavg, masked_update, private_update, unmask_sum
-from .flowhooks import ThresholdDetector, parse_settings
+from .flowhooks import ThresholdDetector, federated_start, parse_settings
 from .flows import FEATURE_NAMES, features, records_frame
-from .logistic import LogisticDetector
 
 #: settings both sides read (``settings`` parameter of FedClient and FedServer, "key=value ...")
 DEFAULTS: dict[str, float | str] = {"steps": 50.0, "learning_rate": 0.5, "clip": 1.0, "noise": 0.0, "delta": 1e-5,
@@ -132,7 +131,7 @@ class Client(_Protocol):
         self.masker: PairwiseMasker | None = None
         self.x = np.empty((0, len(FEATURE_NAMES)))
         self.y = np.empty(0)
-        self.model = LogisticDetector.untrained(len(FEATURE_NAMES))
+        self.model = federated_start()
         self.rules = ThresholdDetector()
 
     def _op_setup(self, a: dict) -> dict:
@@ -209,7 +208,7 @@ class Server(_Protocol):
         self.kem = mlkem.MLKEM768PrivateKey.generate()
         self.client_kem: dict[int, mlkem.MLKEM768PublicKey] = {}
         self.x25519: dict[int, bytes] = {}
-        self.model = LogisticDetector.untrained(len(FEATURE_NAMES))
+        self.model = federated_start()
         self.updates: dict[int, np.ndarray] = {}
         self.round = -1
         self.aggregated = 0

@@ -116,16 +116,29 @@ class NoDetector:
         return {"alerts": [False] * len(args["flows"]["saddr"])}
 
 
+def federated_start() -> LogisticDetector:
+    """The model federated detection starts from: no weights yet, and the feature standardisation
+    of the shipped model (:data:`DEFAULT_MODEL`, fitted offline on other seed sets' flows).
+
+    The gateways cannot agree on a standardisation of their own without sharing statistics of
+    their data, and unscaled features leave the packet-size feature too weak to learn spoofing
+    from; a public standardisation fixed in advance needs neither.
+    """
+    shipped = LogisticDetector.load(DEFAULT_MODEL)
+    return LogisticDetector(shipped.mean.copy(), shipped.scale.copy(), np.zeros(len(shipped.weights)))
+
+
 class FederatedDetector:
     """Judges flows with the model the gateway's FedClient holds (the global model of the last
-    federated round, or its own in ``federation="local"``), which FlowTap passes as ``model``.
-    Before a trained model has arrived it never alerts. Settings as :class:`LearnedDetector`
-    (without ``model``)."""
+    federated round, or its own in ``federation="local"``), which FlowTap passes as ``model``
+    (its weights and bias; the standardisation is :func:`federated_start`'s). Before a trained
+    model has arrived it never alerts. Settings as :class:`LearnedDetector` (without ``model``)."""
 
     DEFAULTS: dict[str, float | str] = {"threshold": 0.5, "fusion": 1.0, "quantum_factor": 0.5}
 
     def __init__(self) -> None:
         self.settings: dict[str, float | str] | None = None
+        self.start = federated_start()
 
     def __call__(self, args: dict) -> dict:
         if self.settings is None:
@@ -136,6 +149,6 @@ class FederatedDetector:
             return {"alerts": [False] * n}
         s = self.settings
         threshold = s["threshold"] * (s["quantum_factor"] if args.get("quantum_alert") and s["fusion"] > 0 else 1.0)
-        model = LogisticDetector.untrained(len(FEATURE_NAMES)).with_parameters(np.asarray(params, float))
+        model = self.start.with_parameters(np.asarray(params, float))
         x = features(records_frame(args["flows"]), float(args["window"]))
         return {"alerts": model.predict(x, threshold).tolist()}
