@@ -102,7 +102,8 @@ def main(argv=None) -> int:
     if not rounds.empty and "mf_mbo" in rounds:
         tests = _ordered(wilcoxon_against(rounds))
         print(f"\nRound by round against MF-MBO ({len(rounds)} paired rounds; Wilcoxon signed-rank, two-sided)")
-        print(tests.round(4).to_string(index=False, formatters={"wilcoxon_p": "{:.2g}".format}))
+        shown_tests = tests.round({c: 4 for c in tests.columns if c != "wilcoxon_p"})
+        print(shown_tests.to_string(index=False, formatters={"wilcoxon_p": "{:.2g}".format}))
     table.to_csv(f"{args.output}_schedulers.csv", index=False)
     try:
         plt = offscreen_pyplot()
