@@ -5,7 +5,8 @@
     python ../../../analysis/federated_detection.py results/federated -o federated
 
 Reads the Federated runs (rules without training; FedAvg with secure aggregation, without
-and with differential-privacy noise; each gateway training alone) and prints per variant,
+and with differential-privacy noise, and averaged by attack records; each gateway training
+alone) and prints per variant,
 with Student-t 95 % intervals over repetitions: the flow IDS's ADR (flow-weighted and per
 attack averaged), FPR, precision, F1 and delay on the scored attacks (from 60 s), ADR per
 attack kind, and what federation cost: rounds, round time, bytes and QKD key on the
@@ -24,7 +25,7 @@ from qcity import results
 from qcity.ids.report import federation_costs, gateway_rows, per_kind, run_metrics, summarise
 from qcity.plotting import adr_bars
 
-VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "local"]
+VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "fedavg_weighted", "local"]
 KIND_ORDER = ["flood", "scan", "spoof", "botnet", "mitm"]
 
 

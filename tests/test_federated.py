@@ -190,6 +190,28 @@ def test_hook_protocol_rejects_tampering_and_bad_input():
         Client()({"op": "setup", "settings": "labels=oracle", "gateway": 0, "seed": 1})
     with pytest.raises(ValueError, match="at least 2 clients"):
         Server()({"op": "setup", "settings": "", "clients": 1})
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        Client()({"op": "setup", "settings": "weighting=size", "gateway": 0, "seed": 1})
+    with pytest.raises(ValueError, match="use it with noise=0"):
+        Server()({"op": "setup", "settings": "weighting=attacks noise=1", "clients": 2})
+
+
+def test_attack_weighted_averaging_is_the_weighted_mean_of_the_clients_updates():
+    rng = np.random.default_rng(6)
+    server, clients = _federation(3, "weighting=attacks buffer=99")
+    data = [_records(rng, 40, 19), _records(rng, 50, 0), _records(rng, 30, 4)]
+    for c, (recs, labels) in zip(clients, data):
+        c({"op": "observe", "window": 2.0, "flows": recs, "labels": labels})
+    _round(server, clients, 0, ["qkd"] * 3)
+    start = federated_start()
+    updates = [fl.clip(fl.local_update(start, features(records_frame(r), 2.0), np.asarray(y, float), 50, 0.5), 1.0)
+               for r, y in data]
+    weights = np.array([20, 1, 5]) / 100  # (attack records + 1) / (buffer + 1)
+    expected = np.sum([w * u for w, u in zip(weights, updates)], axis=0) / weights.sum()
+    assert np.allclose(server.model.parameters(), expected, atol=1e-4)
+    assert not np.allclose(expected, np.mean(updates, axis=0), atol=1e-3)  # not what equal weights give
+    with pytest.raises(ValueError, match="weights add up to 0"):
+        fl.weighted_mean(np.zeros(4))
 
 
 FEDERATED_CITY = ATTACKED_CITY + """SmartCity.federation = "fedavg"

@@ -161,6 +161,19 @@ def fedavg(global_params: np.ndarray, update_sum: np.ndarray, clients: int) -> n
     return global_params + update_sum / clients
 
 
+def weighted(update: np.ndarray, weight: float) -> np.ndarray:
+    """What a client sends for a weighted average: its update times its weight, and the weight
+    (the last coordinate), so the masked sum carries both numerator and denominator."""
+    return np.append(weight * update, weight)
+
+
+def weighted_mean(total: np.ndarray) -> np.ndarray:
+    """The weighted mean update from the sum of :func:`weighted` vectors."""
+    if total[-1] <= 0:
+        raise ValueError(f"the clients' weights add up to {total[-1]:g}; a weighted mean needs a positive sum")
+    return total[:-1] / total[-1]
+
+
 def local_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
     """What local training moves the model's parameters by (zero without data)."""
     start = model.parameters()

@@ -34,14 +34,26 @@ from cryptography.hazmat.primitives.asymmetric import mlkem
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..crypto.session import KEY_BYTES, open_sealed, seal
-from .federated import GaussianAccountant, PairwiseMasker, fedavg, masked_update, private_update, unmask_sum
+from .federated import (
+    GaussianAccountant,
+    PairwiseMasker,
+    fedavg,
+    masked_update,
+    private_update,
+    unmask_sum,
+    weighted,
+    weighted_mean,
+)
 from .flowhooks import ThresholdDetector, federated_start, parse_settings
 from .flows import FEATURE_NAMES, features, records_frame
 
 #: settings both sides read (``settings`` parameter of FedClient and FedServer, "key=value ...")
 DEFAULTS: dict[str, float | str] = {"steps": 50.0, "learning_rate": 0.5, "clip": 1.0, "noise": 0.0, "delta": 1e-5,
-                                    "buffer": 4000.0, "labels": "truth"}
+                                    "buffer": 4000.0, "labels": "truth", "weighting": "equal"}
 LABEL_SOURCES = ("truth", "rules")
+#: how the server averages: every client alike (DP-FedAvg), or by attack records held ((attacks + 1) / (buffer + 1),
+#: so a gateway that saw attacks counts for more than the many that saw only normal traffic)
+WEIGHTINGS = ("equal", "attacks")
 MODES = ("qkd", "pqc")
 X25519_KEY_BYTES = 32
 MLKEM768_PUBLIC_KEY_BYTES = 1184
@@ -52,6 +64,13 @@ def _settings(text: str) -> dict[str, float | str]:
     s = parse_settings(text, DEFAULTS)
     if s["labels"] not in LABEL_SOURCES:
         raise ValueError(f"labels must be one of {LABEL_SOURCES}, got {s['labels']!r}")
+    if s["weighting"] not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {s['weighting']!r}")
+    if s["weighting"] != "equal" and float(s["noise"]) > 0:
+        # the sum of the weights reaches the server in the clear (after unmasking), and the
+        # privacy accounting covers the updates only
+        raise ValueError("weighting=attacks reveals the sum of the clients' weights, which the privacy accounting "
+                         "does not cover: use it with noise=0")
     for key in ("steps", "buffer"):
         if s[key] < 1:
             raise ValueError(f"{key} must be at least 1, got {s[key]:g}")
@@ -180,6 +199,8 @@ class Client(_Protocol):
         s, r = self.s, int(a["round"])
         update = private_update(self.model, self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
                                 clip_norm=float(s["clip"]), noise_multiplier=float(s["noise"]), clients=self.clients, rng=self.rng)
+        if s["weighting"] == "attacks":
+            update = weighted(update, (float(self.y.sum()) + 1) / (float(s["buffer"]) + 1))
         words = masked_update(update, self.masker, r)
         sealed = _seal(a["mode"], words.astype("<u4").tobytes(), self.gateway, r, "up", self.server_kem)
         out = _payload(sealed)
@@ -262,7 +283,12 @@ class Server(_Protocol):
         """Every client's update is in: sum (the masks cancel), average, step the global model."""
         if len(self.updates) != self.clients:
             raise RuntimeError(f"round {self.round}: {len(self.updates)} of {self.clients} updates; masks would not cancel")
-        step = unmask_sum(list(self.updates.values()))
-        self.model = self.model.with_parameters(fedavg(self.model.parameters(), step, self.clients))
+        total = unmask_sum(list(self.updates.values()))
+        if self.s["weighting"] == "attacks":
+            mean = weighted_mean(total)
+            self.model = self.model.with_parameters(self.model.parameters() + mean)
+        else:
+            mean = total / self.clients
+            self.model = self.model.with_parameters(fedavg(self.model.parameters(), total, self.clients))
         self.aggregated += 1
-        return {"epsilon": self.accountant.epsilon(self.aggregated), "update_norm": float(np.linalg.norm(step / self.clients))}
+        return {"epsilon": self.accountant.epsilon(self.aggregated), "update_norm": float(np.linalg.norm(mean))}
