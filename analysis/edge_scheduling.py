@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from qcity import results
+from qcity.cli import run_script
 from qcity.errors import QcityError
 from qcity.plotting import offscreen_pyplot
 from qcity.runsummary import summarise
@@ -124,4 +125,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

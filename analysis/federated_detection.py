@@ -22,6 +22,7 @@ import sys
 import pandas as pd
 
 from qcity import results
+from qcity.cli import run_script
 from qcity.ids.report import federation_costs, gateway_rows, per_kind, run_metrics, summarise
 from qcity.plotting import adr_bars
 
@@ -77,4 +78,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from qcity import results
+from qcity.cli import run_script
 from qcity.crypto.report import run_metrics as security_run_metrics
 from qcity.ids.report import ci_half_width, gateway_rows, identity_checks, per_kind, run_metrics, summarise
 from qcity.plotting import offscreen_pyplot
@@ -154,4 +155,4 @@ def _figures(variants: pd.DataFrame, kinds: pd.DataFrame, prefix: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

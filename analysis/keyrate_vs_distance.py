@@ -20,6 +20,7 @@ import sys
 
 import numpy as np
 
+from qcity.cli import run_script
 from qcity.quantum.keyrate import LinkParameters
 from qcity.quantum.report import format_table, plot, simulated_points, theory_frame
 
@@ -42,4 +43,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

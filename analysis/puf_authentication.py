@@ -20,6 +20,7 @@ import sys
 import numpy as np
 import pandas as pd
 
+from qcity.cli import run_script
 from qcity.crypto.authcost import device_costs, host_timings
 from qcity.crypto.puf import authentication_trial, equal_error_rate, error_rates, modelling_attack
 
@@ -111,4 +112,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcity.cli import run_script
 from qcity.plotting import offscreen_pyplot
 from qcity.routing.report import SEED003_REPORTED, comparison_table, run_metrics
 
@@ -73,4 +74,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcity.cli import run_script
 from qcity.plotting import offscreen_pyplot
 from qcity.scheduling.compare import compare
 from qcity.scheduling.instance import CONSISTENCY, braun_instance
@@ -57,4 +58,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcity.cli import run_script
 from qcity.crypto.report import SEED001_ABLATION, comparison_table, run_metrics
 from qcity.plotting import offscreen_pyplot
 
@@ -91,4 +92,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qcity.cli import run_script
 from qcity.ids import synthetic
 from qcity.ids.evaluate import detection_metrics
 from qcity.ids.flows import PROTOCOLS, SERVICE_PORTS, read_flow_logs, to_bot_iot
@@ -86,4 +87,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

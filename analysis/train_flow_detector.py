@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qcity.cli import run_script
 from qcity.ids.flowhooks import DEFAULT_MODEL
 from qcity.ids.flows import read_flow_logs
 from qcity.ids.flowtraining import KINDS, judge, train_detectors, window_of
@@ -87,4 +88,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

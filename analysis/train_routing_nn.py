@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qcity import results
+from qcity.cli import run_script
 from qcity.routing.learned import DEFAULT_MODEL, FEATURES, experience_frame, train
 
 #: where the hooks' model lives in a source checkout (the installed copy is DEFAULT_MODEL)
@@ -71,4 +72,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

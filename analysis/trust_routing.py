@@ -28,6 +28,7 @@ import sys
 import pandas as pd
 
 from qcity import results
+from qcity.cli import run_script
 from qcity.plotting import offscreen_pyplot
 
 POLICIES = ["Standard", "TrustThreshold", "QLearning", "least_loaded", "trust_threshold", "qlearning"]
@@ -110,4 +111,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main))

@@ -88,3 +88,18 @@ def test_malformed_or_unknown_command_line_settings_are_errors(capsys):
     except SystemExit as e:
         assert e.code == 2
     assert "unrecognized arguments: --Ring.numNodes" in capsys.readouterr().err
+
+
+def test_analysis_scripts_stop_quietly_when_their_output_pipe_closes():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom qcity.cli import run_script\n"
+            "def main():\n    for _ in range(200000):\n        print('x' * 80)\n    return 0\n"
+            "sys.exit(run_script(main))\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(100)
+    p.stdout.close()  # as `| head` does
+    with p.stderr:
+        err = p.stderr.read()
+    assert p.wait() == 1 and b"Traceback" not in err

@@ -290,9 +290,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qcity: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into head and the like: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """Output piped into head and the like was closed: stop quietly (and let Python's exit flush go nowhere)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def run_script(main_function) -> int:
+    """Runs an analysis script's ``main()`` the way the qcity command runs: quiet when its output pipe closes."""
+    try:
+        return main_function()
+    except BrokenPipeError:
+        return _closed_pipe()
 
 
 if __name__ == "__main__":
