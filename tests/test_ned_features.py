@@ -72,6 +72,7 @@ def test_recording_keys_name_what_omnetpp_names(scenario):
         Net.node[0].hopCount:vector.vector-recording = false
         Net.node[1].hopSum:last.scalar-recording = false
         Net.node[1].hopCount.scalar-recording = false
+        Net.node[0].tokensDestroyed.scalar-recording = false
     """)
     r = execute_run(ini, "General", 0)
     s = _scalars(r)
@@ -80,6 +81,19 @@ def test_recording_keys_name_what_omnetpp_names(scenario):
     assert hop_vectors == {"Net.node[1]"}  # node[0]'s vector is off; the bare name left node[1]'s on
     assert ("Net.node[1]", "hopSum:last") not in s and ("Net.node[0]", "hopSum:last") in s
     assert ("Net.node[1]", "hopCount:last") in s
+    # a scalar the module records itself (RingNode::finish) obeys <module>.<name>.scalar-recording too
+    assert ("Net.node[1]", "tokensDestroyed") in s and ("Net.node[0]", "tokensDestroyed") not in s
+
+
+def test_a_bad_scalar_recording_value_is_an_error_with_its_line(scenario):
+    ini = scenario(FILTERS_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 1s
+        **.tokensDestroyed.scalar-recording = maybe
+    """)
+    with pytest.raises(IniError, match=r"omnetpp\.ini:5: expected true or false, got 'maybe'"):
+        execute_run(ini, "General", 0)
 
 
 @pytest.mark.parametrize("source,message", [

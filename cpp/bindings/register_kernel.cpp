@@ -172,7 +172,7 @@ class PySimulation
     }
 
     py::dict run(std::optional<double> simTimeLimit, std::optional<double> cpuTimeLimit, std::optional<int64_t> eventLimit,
-                 py::object progress, double progressInterval)
+                 py::object progress, double progressInterval, py::object scalarFilter)
     {
         RunLimits limits;
         limits.simTimeLimit = simTimeLimit.value_or(-1);
@@ -193,6 +193,23 @@ class PySimulation
                     throw cRuntimeError("interrupted from Python");
                 }
         };
+        ResultWriter &writer = sim.getResultWriter();
+        if (!scalarFilter.is_none())
+            writer.setScalarFilter([&](const std::string &module, const std::string &name) {
+                py::gil_scoped_acquire gil;
+                try {
+                    return scalarFilter(module, name).cast<bool>();
+                }
+                catch (py::error_already_set &e) {
+                    pyError.emplace(std::move(e));
+                    throw cRuntimeError("scalar-recording lookup failed in Python");
+                }
+            });
+        struct ClearFilter  // the filter refers to this frame's objects: never let it outlive run()
+        {
+            ResultWriter &w;
+            ~ClearFilter() { w.setScalarFilter(nullptr); }
+        } clearFilter{writer};
         RunReport r;
         try {
             py::gil_scoped_release release;  // the event loop touches no Python object; hooks take the GIL themselves
@@ -264,7 +281,9 @@ void register_kernel(py::module_ &m)
             s.sim.setWarmupPeriod(SimTime(seconds));
         }, py::arg("seconds"), "Values emitted before this time do not reach @statistic recorders.")
         .def("run", &PySimulation::run, py::arg("sim_time_limit") = py::none(), py::arg("cpu_time_limit") = py::none(),
-             py::arg("event_limit") = py::none(), py::arg("progress") = py::none(), py::arg("progress_interval") = 1.0);
+             py::arg("event_limit") = py::none(), py::arg("progress") = py::none(), py::arg("progress_interval") = 1.0,
+             py::arg("scalar_filter") = py::none(),
+             "Runs to a limit. scalar_filter(module, name) -> bool decides the scalars modules record themselves.");
 
     m.def("registered_module_types", &registeredModuleTypes, "C++ classes registered with Define_Module().");
     m.def("set_ev_enabled", &setEvEnabled, py::arg("on"), "Turn EV log output on or off for this thread.");

@@ -95,10 +95,14 @@ void cComponent::emit(simsignal_t signal, cObject *obj) const
 
 void cComponent::recordScalar(const char *name, double value, const char *unit) const
 {
+    ResultWriter &writer = sim_->getResultWriter();
+    std::string path = getFullPath();
+    if (!writer.wantsScalar(path, name))  // as OMNeT++: <module>.<scalar>.scalar-recording = false drops it
+        return;
     Attributes attrs;
     if (unit && *unit)
         attrs.push_back({"unit", unit});
-    sim_->getResultWriter().recordScalar(getFullPath(), name, value, std::move(attrs));
+    writer.recordScalar(path, name, value, std::move(attrs));
 }
 
 // ---- parameters and RNGs --------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,7 @@ class ResultWriter
     std::vector<char> vecBuffer_;
     std::vector<Vector> vectors_;
     std::vector<ScalarLine> scalars_;
+    std::function<bool(const std::string &, const std::string &)> scalarFilter_;
 
     void writeHeader(std::FILE *f) const;
     void declare(int handle);
@@ -65,6 +67,10 @@ class ResultWriter
     int registerVector(const std::string &module, const std::string &name, Attributes attrs);
     void recordVectorValue(int handle, int64_t eventNumber, const SimTime &t, double value);
     void recordScalar(const std::string &module, const std::string &name, double value, Attributes attrs);
+    // Whether a scalar a module records itself (recordScalar in finish) is wanted: the ini's
+    // <module>.<name>.scalar-recording, asked of the filter the run installs (none: all are).
+    void setScalarFilter(std::function<bool(const std::string &, const std::string &)> filter) { scalarFilter_ = std::move(filter); }
+    bool wantsScalar(const std::string &module, const std::string &name) const { return !scalarFilter_ || scalarFilter_(module, name); }
     void recordStatistic(const std::string &module, const std::string &name, const StatisticFields &f, Attributes attrs,
                          const HistogramBins *bins);
     void recordParameter(const std::string &module, const std::string &name, const std::string &valueText);

@@ -609,6 +609,10 @@ class NetworkBuilder:
             modes = [x for x in modes if x != "vector"]
         return [x for x in modes if x == "vector" or self._flag(f"{m.path}.{stat}:{x}.scalar-recording")]
 
+    def scalar_wanted(self, module: str, name: str) -> bool:
+        """Whether a scalar a module records itself is wanted (``<module>.<name>.scalar-recording``, as OMNeT++)."""
+        return self._flag(f"{module}.{name}.scalar-recording")
+
     def _flag(self, path: str) -> bool:
         e = self._ini_entry(path)
         if e is None:

@@ -182,6 +182,7 @@ def execute_run(
             e = run.options["warmup-period"]
             raise IniError(f"warmup-period must be at least 0 and shorter than sim-time-limit, got {e.value}", e.file, e.line)
         sim.set_warmup_period(warmup)
-    report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval)
+    report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval,
+                     scalar_filter=builder.scalar_wanted)
     return RunResult(config, run_number, sca, vec, report["events"], report["sim_time"], report["elapsed_seconds"],
                      report["reason"], report["fingerprint"], unused_entries=builder.unused_entries())
