@@ -107,10 +107,12 @@ void EdgeScheduler::scheduleRound()
     emit(makespanSignal, roundEnd - now);
     if (boundHook.isSet()) {
         double bound = boundHook(args).asDouble();
-        if (!(bound > 0) || bound > (roundEnd - now).dbl() * (1 + 1e-9))
-            throw omnetpp::cRuntimeError("bound hook returned %g for a round whose makespan is %g s", bound, (roundEnd - now).dbl());
+        double makespan = (roundEnd - now).dbl();
+        // the LP solver's tolerance (about 1e-7) can put an exact bound a hair above the makespan
+        if (!(bound > 0) || bound > makespan * (1 + 1e-6))
+            throw omnetpp::cRuntimeError("bound hook returned %g for a round whose makespan is %g s", bound, makespan);
         emit(boundSignal, bound);
-        emit(gapSignal, (roundEnd - now).dbl() / bound - 1);
+        emit(gapSignal, std::max(0.0, makespan / bound - 1));
     }
     double joules = 0;
     for (std::size_t j = 0; j < m; j++) {
