@@ -90,8 +90,8 @@ class ClassModel:
 
 @dataclass
 class TableModel:
-    """Per-class Gaussian copula with empirical marginals over a table's numeric columns,
-    and per-class frequencies of its categorical columns (see the module docstring)."""
+    """Per class: a Gaussian copula with empirical marginals over a table's numeric columns, and
+    its categorical columns drawn as observed combinations (see the module docstring)."""
 
     class_column: str
     numeric: list[str]
