@@ -28,6 +28,8 @@ network Ring {
     ('**.tokens = "three"', r"omnetpp\.ini:3: .*expected a number"),
     ("**.tokens = 1.5", r"omnetpp\.ini:3: .*expected an integer"),
     ("**.tokens = (1", r"omnetpp\.ini:3"),
+    ("seed-set = ${seedset=1,2}", r"omnetpp\.ini:3: \$\{seedset\} is a predefined variable"),  # as opp_run refuses it
+    ("**.tokens = ${repetition=1,2}", r"omnetpp\.ini:3: \$\{repetition\} is a predefined variable"),
 ])
 def test_bad_ini_values_name_the_line(scenario, ini_body, message):
     ini = scenario(NET, f"[General]\nnetwork = Ring\n{ini_body}\n")

@@ -145,7 +145,7 @@ def test_training_script(logs, tmp_path, capsys):
 
 def test_flow_configs_train_and_judge_on_other_seed_sets():
     ini = IniFile(SCEN / "omnetpp.ini")
-    logs = [r.iteration["seedset"] for r in ini.runs("FlowLogs")]
+    logs = [r.iteration["logSeed"] for r in ini.runs("FlowLogs")]
     judged = {r.iteration["repetition"] for r in ini.runs("Intrusions")}
     assert logs == ["100", "101", "102", "103", "0", "1", "2"] and judged == {"0", "1", "2"}
     variants = {r.iteration["variant"]: r.iteration for r in ini.runs("Detectors")}

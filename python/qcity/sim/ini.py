@@ -67,6 +67,12 @@ class Section:
         return None
 
 
+#: OMNeT++'s predefined configuration variables (cconfiguration.h): opp_run refuses them as iteration variables
+PREDEFINED_VARIABLES = frozenset({"runid", "inifile", "configname", "runnumber", "network", "experiment", "measurement",
+                                  "replication", "processid", "datetime", "datetimef", "resultdir", "repetition",
+                                  "seedset", "iterationvars", "iterationvarsf", "iterationvarsd"})
+
+
 @dataclass
 class IterVar:
     name: str  # "" for unnamed (${1,2,3})
@@ -265,6 +271,9 @@ class IniFile:
                     unnamed += 1
                 if any(v.name == name for v in vars_):
                     raise IniError(f"iteration variable '{name}' defined twice", e.file, e.line)
+                if name in PREDEFINED_VARIABLES:
+                    raise IniError(f"${{{name}}} is a predefined variable and cannot be an iteration variable "
+                                   "(choose another name)", e.file, e.line)
                 vars_.append(IterVar(name, _expand_values(spec, e), parallel, e))
         return vars_
 
