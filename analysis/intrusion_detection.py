@@ -37,9 +37,10 @@ SEED001_ADR = pd.DataFrame([("QESIF", 98.1, 98.7, 98.3), ("QuIDS", 93.5, 94.1, 9
                            columns=["variant", "TON_IoT", "Edge-IIoTset", "Bot-IoT"])
 
 
-def _order(frame: pd.DataFrame, column: str, order: list[str]) -> pd.DataFrame:
-    rank = {v: i for i, v in enumerate(order)}
-    return frame.sort_values(column, key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
+def _by_variant(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows in :func:`_variants_in`'s order of their ``variant``."""
+    rank = {v: i for i, v in enumerate(_variants_in(frame.variant))}
+    return frame.sort_values("variant", key=lambda s: s.map(rank)).reset_index(drop=True)
 
 
 def _variants_in(present) -> list[str]:
@@ -67,7 +68,7 @@ def main(argv=None) -> int:
     network = security_run_metrics(raw)
     network["variant"] = network.run.map(rows.groupby("run").variant.first())
     cost = network.groupby("variant")[["latency_ms", "throughput_kbps", "device_energy_mJ"]].mean()
-    variants = _order(variants.join(cost, on="variant"), "variant", VARIANT_ORDER)
+    variants = _by_variant(variants.join(cost, on="variant"))
     shown = ["variant", "runs", "adr", "adr_ci", "adr_macro", "adr_macro_ci", "fpr", "precision", "f1", "delay_s",
              "eavesdrop_adr", "eavesdrop_delay_s", "qids_false_alerts", "latency_ms", "throughput_kbps", "device_energy_mJ"]
     print("Per variant (flow IDS over all gateways; Q-IDS on the tapped links):")

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from qcity.cli import run_script
 from qcity.ids import synthetic
+from qcity.ids.datasets import DatasetError
 from qcity.ids.evaluate import detection_metrics
-from qcity.ids.flows import PROTOCOLS, SERVICE_PORTS, read_flow_logs, to_bot_iot
-from qcity.ids.flowtraining import KINDS
+from qcity.ids.flows import PROTOCOLS, SERVICE_PORTS, to_bot_iot
+from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, read_split
 
 STATISTICS = ["stddev", "N_IN_Conn_P_SrcIP", "min", "mean", "N_IN_Conn_P_DstIP", "drate", "srate", "max"]
 
@@ -63,20 +63,17 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, scale: float = 10.0, seed: 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("logs", help="folder of FlowTap logs (FlowLogs writes flowlogs/)")
-    ap.add_argument("--train", default="seed10[0-3]-*.csv", help="logs to fit on (default: %(default)s)")
-    ap.add_argument("--test", default="seed[0-2]-*.csv", help="logs to judge on (default: %(default)s)")
+    ap.add_argument("--train", default=TRAIN_LOGS, help="logs to fit on (default: %(default)s)")
+    ap.add_argument("--test", default=TEST_LOGS, help="logs to judge on (default: %(default)s)")
     ap.add_argument("--scale", type=float, default=10.0, help="synthetic rows per real training row (default 10)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("-o", "--output", default="synthetic", help="prefix of the output file")
     args = ap.parse_args(argv)
-    folder = Path(args.logs)
-    parts = []
-    for pattern in (args.train, args.test):
-        files = sorted(folder.glob(pattern))
-        if not files:
-            print(f"no flow logs match {folder / pattern} (run the FlowLogs config first)", file=sys.stderr)
-            return 1
-        parts.append(to_bot_iot(read_flow_logs(files)))
+    try:
+        parts = [to_bot_iot(frame) for frame in read_split(args.logs, args.train, args.test)]
+    except DatasetError as e:
+        print(e, file=sys.stderr)
+        return 1
     table = compare(parts[0], parts[1], args.scale, args.seed)
     pd.set_option("display.width", 200)
     print(f"random forest judged on {len(parts[1])} held-out records ({int(parts[1].attack.sum())} attack)")

@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from qcity.cli import run_script
+from qcity.ids.datasets import DatasetError
 from qcity.ids.flowhooks import DEFAULT_MODEL
-from qcity.ids.flows import read_flow_logs
-from qcity.ids.flowtraining import KINDS, judge, train_detectors, window_of
+from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, judge, read_split, train_detectors, window_of
 from qcity.ids.report import summarise
 from qcity.plotting import adr_bars
 
@@ -33,26 +33,20 @@ from qcity.plotting import adr_bars
 _SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "ids" / "models" / DEFAULT_MODEL.name
 
 
-def _logs(folder: Path, pattern: str) -> list[Path]:
-    files = sorted(folder.glob(pattern))
-    if not files:
-        raise SystemExit(f"no flow logs match {folder / pattern} (run the FlowLogs config first)")
-    return files
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("logs", help="folder of FlowTap logs (FlowLogs writes flowlogs/)")
-    ap.add_argument("--train", default="seed10[0-3]-*.csv", help="logs to train on (default: %(default)s)")
-    ap.add_argument("--test", default="seed[0-2]-*.csv", help="logs to judge on (default: %(default)s)")
+    ap.add_argument("--train", default=TRAIN_LOGS, help="logs to train on (default: %(default)s)")
+    ap.add_argument("--test", default=TEST_LOGS, help="logs to judge on (default: %(default)s)")
     ap.add_argument("--model", default=str(_SOURCE_MODEL if _SOURCE_MODEL.parent.parent.is_dir() else DEFAULT_MODEL),
                     help="where to write qcity's logistic model (default: %(default)s); '' writes none")
     ap.add_argument("--seed", type=int, default=0, help="seed of the scikit-learn detectors")
     ap.add_argument("-o", "--output", default="flowdetectors", help="prefix of the output files")
     args = ap.parse_args(argv)
-    folder = Path(args.logs)
-    train = read_flow_logs(_logs(folder, args.train))
-    test = read_flow_logs(_logs(folder, args.test))
+    try:
+        train, test = read_split(args.logs, args.train, args.test)
+    except DatasetError as e:
+        raise SystemExit(str(e)) from None
     window = window_of(train)
     trained = train_detectors(train, window, seed=args.seed)
     table = summarise(judge(trained, test, window), ["detector"])

@@ -37,7 +37,6 @@ from ..crypto.session import KEY_BYTES, open_sealed, seal
 from .federated import (
     GaussianAccountant,
     PairwiseMasker,
-    fedavg,
     masked_update,
     private_update,
     unmask_sum,
@@ -284,11 +283,7 @@ class Server(_Protocol):
         if len(self.updates) != self.clients:
             raise RuntimeError(f"round {self.round}: {len(self.updates)} of {self.clients} updates; masks would not cancel")
         total = unmask_sum(list(self.updates.values()))
-        if self.s["weighting"] == "attacks":
-            mean = weighted_mean(total)
-            self.model = self.model.with_parameters(self.model.parameters() + mean)
-        else:
-            mean = total / self.clients
-            self.model = self.model.with_parameters(fedavg(self.model.parameters(), total, self.clients))
+        mean = weighted_mean(total) if self.s["weighting"] == "attacks" else total / self.clients
+        self.model = self.model.with_parameters(self.model.parameters() + mean)
         self.aggregated += 1
         return {"epsilon": self.accountant.epsilon(self.aggregated), "update_norm": float(np.linalg.norm(mean))}

@@ -17,9 +17,11 @@ evidence (the logs do not carry it), so the rules run with ``fusion=0``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,11 +29,26 @@ import pandas as pd
 from .datasets import DatasetError
 from .evaluate import detection_metrics
 from .flowhooks import ThresholdDetector
-from .flows import FEATURE_NAMES, RECORD_COLUMNS, features
+from .flows import FEATURE_NAMES, RECORD_COLUMNS, features, read_flow_logs
 from .logistic import LogisticDetector
 
 #: the attack kinds reported one by one
 KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
+#: the smart city's FlowLogs config writes seed<N>-<gateway>.csv: seed sets 100-103 to train on,
+#: 0-2 (the runs Intrusions and Detectors score) to judge on
+TRAIN_LOGS = "seed10[0-3]-*.csv"
+TEST_LOGS = "seed[0-2]-*.csv"
+
+
+def read_split(folder: str | os.PathLike, train: str = TRAIN_LOGS, test: str = TEST_LOGS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flow logs in ``folder`` matching ``train`` and those matching ``test``; DatasetError when either matches none."""
+    frames = []
+    for pattern in (train, test):
+        files = sorted(Path(folder).glob(pattern))
+        if not files:
+            raise DatasetError(f"no flow logs match {Path(folder) / pattern} (run the FlowLogs config first)")
+        frames.append(read_flow_logs(files))
+    return frames[0], frames[1]
 
 
 def run_of(source: str) -> str:

@@ -16,7 +16,7 @@ def lp_lower_bound(inst: Instance, ready: np.ndarray | None = None) -> float:
     the k-th ready time): a schedule of makespan C uses only machines free before C. Also at
     least the largest min_m (r_m + e_tm) (a task cannot be split in the real problem).
     """
-    t, m = inst.etc.shape
+    m = inst.etc.shape[1]
     r = np.zeros(m) if ready is None else np.asarray(ready, float)
     if r.shape != (m,) or np.any(r < 0):
         raise ValueError(f"ready needs one non-negative time per machine ({m}), got {r.tolist()}")

@@ -64,4 +64,4 @@ def mf_mbo(args: dict) -> list[int]:
 
 def lp_bound(args: dict) -> float:
     """LP lower bound on the round's makespan, servers' earlier work (``ready``) included."""
-    return lp_lower_bound(_instance(args), np.asarray(args.get("ready", np.zeros(len(args["active_power"]))), float))
+    return lp_lower_bound(_instance(args), args.get("ready"))
