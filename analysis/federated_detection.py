@@ -23,8 +23,8 @@ import pandas as pd
 
 from qcity import results
 from qcity.cli import run_script
-from qcity.ids.report import federation_costs, gateway_rows, per_kind, run_metrics, summarise
-from qcity.plotting import adr_bars
+from qcity.reports.detection import federation_costs, gateway_rows, per_kind, run_metrics, summarise
+from qcity.reports.figures import adr_bars
 
 VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "fedavg_weighted", "local"]
 KIND_ORDER = ["flood", "scan", "spoof", "botnet", "mitm"]

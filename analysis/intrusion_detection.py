@@ -25,16 +25,23 @@ import pandas as pd
 
 from qcity import results
 from qcity.cli import run_script
-from qcity.crypto.report import run_metrics as security_run_metrics
-from qcity.ids.report import ci_half_width, gateway_rows, identity_checks, per_kind, run_metrics, summarise
-from qcity.plotting import offscreen_pyplot
+from qcity.reports import papers
+from qcity.reports.detection import (
+    ci_half_width,
+    gateway_rows,
+    identity_checks,
+    per_kind,
+    run_metrics,
+    summarise,
+)
+from qcity.reports.figures import offscreen_pyplot
+from qcity.reports.security import run_metrics as security_run_metrics
 
 VARIANT_ORDER = ["QESIF", "QuIDS", "QRHE", "HyQuSec", "QLSN", "noQKD", "noQIDS", "noHybrid"]
 KIND_ORDER = ["flood", "scan", "spoof", "botnet", "mitm", "eavesdrop"]
-#: Seed 001, Section 4 / Fig. 3, as printed: ADR (%) per dataset. Reference values only; "QRHE" and
-#: "HyQuSec/QLSN" are given there as ranges (92.3-92.8, 89.1-91.2), so only QESIF and QuIDS appear.
-SEED001_ADR = pd.DataFrame([("QESIF", 98.1, 98.7, 98.3), ("QuIDS", 93.5, 94.1, 93.9)],
-                           columns=["variant", "TON_IoT", "Edge-IIoTset", "Bot-IoT"])
+#: Seed 001, Section 4 / Fig. 3, as printed: ADR (%) per dataset, from the registry of the papers' numbers.
+#: Reference values only; QRHE, HyQuSec and QLSN are given there as ranges, so only QESIF and QuIDS appear.
+SEED001_ADR = papers.seed001_adr()
 
 
 def _by_variant(frame: pd.DataFrame) -> pd.DataFrame:

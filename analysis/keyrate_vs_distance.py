@@ -22,7 +22,7 @@ import numpy as np
 
 from qcity.cli import run_script
 from qcity.quantum.keyrate import LinkParameters
-from qcity.quantum.report import format_table, plot, simulated_points, theory_frame
+from qcity.reports.keyrate import format_table, plot, simulated_points, theory_frame
 
 QKDLINK_DEFAULTS = LinkParameters(alpha_db_per_km=0.2, eta_bob=0.1, y0=1e-6, e_detector=0.01, f_ec=1.04, q=0.5)
 

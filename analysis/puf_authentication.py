@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     costs.to_csv(f"{args.output}_costs.csv", index=False)
 
     try:
-        from qcity.plotting import offscreen_pyplot
+        from qcity.reports.figures import offscreen_pyplot
 
         plt = offscreen_pyplot()
     except ImportError as e:

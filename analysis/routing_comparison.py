@@ -22,8 +22,8 @@ import argparse
 import sys
 
 from qcity.cli import run_script
-from qcity.plotting import offscreen_pyplot
-from qcity.routing.report import SEED003_REPORTED, comparison_table, run_metrics
+from qcity.reports.figures import offscreen_pyplot
+from qcity.reports.routing import SEED003_REPORTED, comparison_table, run_metrics
 
 #: seed 003 scheme -> the routing policy here that does what its routing does
 SCHEME_ROUTING = {"CSR": "shortest_path", "AI-R": "neural", "proposed": "neural_energy"}

@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from qcity.cli import run_script
-from qcity.plotting import offscreen_pyplot
+from qcity.reports.figures import offscreen_pyplot
 from qcity.scheduling.compare import compare
 from qcity.scheduling.instance import CONSISTENCY, braun_instance
 

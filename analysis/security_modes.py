@@ -25,8 +25,8 @@ import argparse
 import sys
 
 from qcity.cli import run_script
-from qcity.crypto.report import SEED001_ABLATION, comparison_table, run_metrics
-from qcity.plotting import offscreen_pyplot
+from qcity.reports.figures import offscreen_pyplot
+from qcity.reports.security import SEED001_ABLATION, comparison_table, run_metrics
 
 MODE_ORDER = ["qkd", "pqc", "hybrid", "adaptive"]
 VARIANT_ORDER = ["full", "no QKD", "no Q-IDS", "no hybrid stack"]

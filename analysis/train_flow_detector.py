@@ -26,8 +26,8 @@ from qcity.cli import run_script
 from qcity.ids.datasets import DatasetError
 from qcity.ids.flowhooks import DEFAULT_MODEL
 from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, judge, read_split, train_detectors, window_of
-from qcity.ids.report import summarise
-from qcity.plotting import adr_bars
+from qcity.reports.detection import summarise
+from qcity.reports.figures import adr_bars
 
 #: where the hook's model lives in a source checkout (the installed copy is DEFAULT_MODEL)
 _SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "ids" / "models" / DEFAULT_MODEL.name

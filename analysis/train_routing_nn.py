@@ -22,7 +22,8 @@ import pandas as pd
 
 from qcity import results
 from qcity.cli import run_script
-from qcity.routing.learned import DEFAULT_MODEL, FEATURES, experience_frame, train
+from qcity.reports.routing import experience_frame
+from qcity.routing.learned import DEFAULT_MODEL, FEATURES, train
 
 #: where the hooks' model lives in a source checkout (the installed copy is DEFAULT_MODEL)
 _SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "routing" / "models" / DEFAULT_MODEL.name

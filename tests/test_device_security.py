@@ -194,7 +194,7 @@ def test_ablation_configs_pair_each_variant_with_its_qids_setting():
 
 
 def test_security_report_reads_modes_levels_and_detections_from_result_files(city, tmp_path):
-    from qcity.crypto.report import comparison_table, run_metrics
+    from qcity.reports.security import comparison_table, run_metrics
 
     ini = city('sim-time-limit = 14s\n**.sessions.mode = "${mode=qkd,pqc}"\n**.device[*].sec.rekeyInterval = 3s\n'
                "**.gateway[0].qkd.interceptResend = 0.6\n**.gateway[0].qkd.attackStart = 6s\n"

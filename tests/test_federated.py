@@ -19,7 +19,7 @@ from qcity.ids.fedhooks import Client, Server
 from qcity.ids.flowhooks import DEFAULT_MODEL, FederatedDetector, federated_start
 from qcity.ids.flows import FEATURE_NAMES, RECORD_COLUMNS, features, records_frame
 from qcity.ids.logistic import LogisticDetector
-from qcity.ids.report import federation_costs
+from qcity.reports.detection import federation_costs
 from qcity.sim.runner import execute_run
 
 

@@ -29,7 +29,7 @@ from qcity.ids.flows import (
     to_ton_iot_network,
 )
 from qcity.ids.logistic import LogisticDetector
-from qcity.ids.report import gateway_rows, per_kind, run_metrics, summarise
+from qcity.reports.detection import gateway_rows, per_kind, run_metrics, summarise
 from qcity.sim.ini import IniFile
 from qcity.sim.runner import execute_run
 

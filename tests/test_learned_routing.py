@@ -9,6 +9,7 @@ import pytest
 from linenet import LINE_INI, LINE_NED, STAGGERED_LINE_NED
 
 from qcity import results
+from qcity.reports.routing import experience_frame
 from qcity.routing import hooks, learned
 from qcity.sim.runner import execute_run
 
@@ -36,7 +37,7 @@ def _synthetic_experience(rows: int = 600, seed: int = 0) -> pd.DataFrame:
 
 def test_experience_rows_record_each_decision_and_its_outcome(scenario):
     r = execute_run(scenario(STAGGERED_LINE_NED, EXPERIENCE_INI), "General", 0)
-    frame = learned.experience_frame(str(r.vec_path))
+    frame = experience_frame(str(r.vec_path))
     assert set(learned.FEATURES) <= set(frame.columns) and set(frame.delivered.unique()) == {0.0, 1.0}
     assert (frame.elapsed >= 0).all() and (frame.linkQuality > 0).all()
     # device k chooses among neighbours k hops from the gateway
@@ -64,10 +65,10 @@ def test_experience_frame_errors_name_what_is_missing(scenario, tmp_path):
                                    "**.net.exp*.vector-recording = true\n")
     r = execute_run(scenario(LINE_NED, one_missing + "**.net.recordExperience = true\n"), "General", 0, sim_time_limit="10s")
     with pytest.raises(ValueError, match="incomplete"):
-        learned.experience_frame(str(r.vec_path))
+        experience_frame(str(r.vec_path))
     without = execute_run(scenario(LINE_NED, LINE_INI), "General", 0, sim_time_limit="5s")
     with pytest.raises(ValueError, match="recordExperience = true"):
-        learned.experience_frame(str(without.sca_path))
+        experience_frame(str(without.sca_path))
 
 
 def test_scorer_learns_from_experience_and_round_trips(tmp_path):

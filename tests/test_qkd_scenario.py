@@ -59,7 +59,7 @@ def test_bad_link_parameter_is_reported(tmp_path):
 
 def test_simulated_key_rate_points_from_results(tmp_path):
     from qcity.quantum.keyrate import LinkParameters, decoy_rate_vacuum_weak
-    from qcity.quantum.report import simulated_points
+    from qcity.reports.keyrate import simulated_points
 
     for n in (0, 2):  # 5 km and 50 km
         execute_run(INI, "Distance", n, result_dir=str(tmp_path), sim_time_limit="0.5s")

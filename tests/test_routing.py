@@ -8,9 +8,9 @@ import pytest
 from linenet import LINE_INI, LINE_NED, STAGGERED_LINE_NED
 
 from qcity import results
+from qcity.reports.routing import SEED003_REPORTED, comparison_table, run_metrics
 from qcity.routing import hooks
 from qcity.routing.metrics import MIN_LINK_LOSS, energy_aware_metric
-from qcity.routing.report import SEED003_REPORTED, comparison_table, run_metrics
 from qcity.sim.runner import execute_run
 
 

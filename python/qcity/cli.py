@@ -131,7 +131,7 @@ def _cmd_keyrate(args) -> int:
     import numpy as np
 
     from .quantum.keyrate import LinkParameters
-    from .quantum.report import format_table, plot, simulated_points, theory_frame
+    from .reports.keyrate import format_table, plot, simulated_points, theory_frame
 
     params = LinkParameters(alpha_db_per_km=args.fibre_loss, eta_bob=args.eta_bob, y0=args.y0, e_detector=args.misalignment,
                             f_ec=args.f_ec)

@@ -49,7 +49,7 @@ class CascadeResult:
 
 def reconcile(alice: np.ndarray, bob: np.ndarray, qber_estimate: float, seed: int, variant: str = "option7") -> CascadeResult:
     """Corrects Bob's key towards Alice's; counts every disclosed parity."""
-    from ..sim.engine import load_core
+    from ..native import load_core
 
     a = np.ascontiguousarray(alice, dtype=np.uint8)
     b = np.ascontiguousarray(bob, dtype=np.uint8)

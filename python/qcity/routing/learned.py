@@ -11,8 +11,8 @@ ETX), D the predicted delay and PDR the predicted delivery probability.
 Training data comes from MeshRouter's experience vectors (``recordExperience = true``,
 see MeshRouter.ned): one row per uplink forwarding decision with the chosen
 candidate's state and the outcome the deciding node observed (the reading's ACK back
-through it, or a timeout). :func:`experience_frame` reads them from .vec files,
-:func:`train` fits two scikit-learn MLPs (delivery classifier, delay regressor) and
+through it, or a timeout). :func:`qcity.reports.routing.experience_frame` reads them from
+.vec files into a frame; :func:`train` fits two scikit-learn MLPs (delivery classifier, delay regressor) and
 returns a :class:`RouteScorer`, whose numpy forward pass is what the hooks run.
 
 The seed's weights alpha, beta, gamma are not given; the defaults here
@@ -23,14 +23,12 @@ one second of delay at 1 lost reading.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import results
 from .candidates import column as _column
 from .candidates import pick as _pick
 from .metrics import energy_aware_metric
@@ -39,41 +37,11 @@ from .metrics import energy_aware_metric
 #: amount of traffic" plus the path state a beacon carries.
 FEATURES = ("energyFraction", "linkQuality", "distance", "queueLength", "hops", "pathEtx", "delay")
 
-#: experience vector name -> column
-_EXPERIENCE_VECTORS = {
-    "expEnergyFraction": "energyFraction", "expLinkQuality": "linkQuality", "expDistance": "distance",
-    "expQueueLength": "queueLength", "expHops": "hops", "expPathEtx": "pathEtx", "expDelay": "delay",
-    "expDelivered": "delivered", "expElapsed": "elapsed",
-}
-
 #: (alpha per expected transmission, beta per second, gamma per lost reading)
 DEFAULT_WEIGHTS = (0.01, 1.0, 1.0)
 
 #: The model the hooks load unless a subclass names another (analysis/train_routing_nn.py writes it).
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "seed003_nn.npz"
-
-
-def experience_frame(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
-    """One row per recorded forwarding decision: runID, module, the :data:`FEATURES`,
-    ``delivered`` (0/1) and ``elapsed`` (s from the decision to the ACK or to expiry)."""
-    vectors = results.get_vectors(results.read_result_files(files))
-    vectors = vectors.assign(name=vectors.name.str.removesuffix(":vector"))
-    vectors = vectors[vectors.name.isin(_EXPERIENCE_VECTORS.keys())]
-    if vectors.empty:
-        raise ValueError("no experience vectors (exp*) in the given files: run with "
-                         "**.net.recordExperience = true and **.net.exp*.vector-recording = true")
-    parts = []
-    for (run_id, module), group in vectors.groupby(["runID", "module"], sort=True):
-        columns = {_EXPERIENCE_VECTORS[r.name]: np.asarray(r.vecvalue, dtype=float) for r in group.itertuples()}
-        lengths = {len(v) for v in columns.values()}
-        if len(columns) != len(_EXPERIENCE_VECTORS) or len(lengths) != 1:
-            raise ValueError(f"{run_id} {module}: experience vectors incomplete or of different lengths "
-                             f"({sorted(columns)}, lengths {sorted(lengths)}); was the run cut short?")
-        part = pd.DataFrame(columns)
-        part.insert(0, "module", module)
-        part.insert(0, "runID", run_id)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
 
 
 def _mlp_layers(model) -> list[tuple[np.ndarray, np.ndarray]]:

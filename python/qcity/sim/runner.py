@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import units
 from ..errors import IniError, QcityError
-from .engine import load_core
+from ..native import load_core
 from .ini import Entry, IniFile, RunConfig
 from .ned import NedTypes
 from .nedexpr import ExprError, context_without_names, evaluate, parse_expression_text
@@ -37,8 +37,10 @@ class RunResult:
 
 
 def package_models_dir() -> Path:
-    """The NED tree installed with the package (omnetpp_models/)."""
-    return Path(__file__).resolve().parent.parent / "omnetpp_models"
+    """The NED tree installed with the package (omnetpp_models/); in an editable install, the checkout's."""
+    installed = Path(__file__).resolve().parent.parent / "omnetpp_models"
+    checkout = Path(__file__).resolve().parents[3] / "omnetpp_models"
+    return installed if installed.is_dir() or not checkout.is_dir() else checkout
 
 
 def default_nedpath(ini_path: str | os.PathLike) -> list[Path]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..plotting import offscreen_pyplot
-from .keyrate import LinkParameters, rate_table
+from ..quantum.keyrate import LinkParameters, rate_table
+from .figures import offscreen_pyplot
 
 
 def theory_frame(distances_km, params: LinkParameters | None = None, nu: float = 0.05) -> pd.DataFrame:

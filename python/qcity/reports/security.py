@@ -11,16 +11,13 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .. import results, units
-from ..runsummary import scalar_mean, scalar_sum
+from . import papers
+from .summary import scalar_mean, scalar_sum
 
 #: Seed 001 (QESIF), Section 4.5 / Fig. 7, as printed: attack detection rate (%), latency (ms),
-#: throughput (kbit/s) and energy (mJ) of the full framework and with one part removed; None
-#: where the text gives no value. Reference values for comparison only.
-SEED001_ABLATION = pd.DataFrame(
-    [("full", 98.7, 20.3, 868, 13.4), ("no QKD", 94.1, 19.8, None, None), ("no Q-IDS", 88.4, None, None, None),
-     ("no hybrid stack", None, 27.6, None, 16.8)],
-    columns=["variant", "adr_percent", "latency_ms", "throughput_kbps", "energy_mJ"],
-)
+#: throughput (kbit/s) and energy (mJ) of the full framework and with one part removed; NaN
+#: where the text gives no value. From the registry of the papers' numbers; for comparison only.
+SEED001_ABLATION = papers.seed001_ablation()
 
 #: The smart-city ini's Ablation config: (sessions.mode, qids) -> seed 001's variant name
 ABLATION_VARIANTS = {('"adaptive"', "true"): "full", ('"pqc"', "true"): "no QKD", ('"adaptive"', "false"): "no Q-IDS",

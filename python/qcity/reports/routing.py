@@ -6,23 +6,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .. import results
-from ..runsummary import scalar_sum
+from . import papers
+from .summary import scalar_sum
 
-#: Seed 003, Tables 1-4, as printed (total energy in J, PDR in %, latency in ms,
-#: throughput in kbit/s) for its proposed method, CSR and AI-R. Reference values
-#: for comparison only; nothing in qcity computes with them.
-SEED003_REPORTED = pd.DataFrame(
-    [(n, scheme, e, p, lat, thr)
-     for n, rows in {50: [(0.8, 97, 45, 180), (1.1, 88, 60, 140), (0.95, 92, 52, 160)],
-                     100: [(1.2, 96, 60, 220), (1.6, 87, 80, 180), (1.4, 91, 70, 200)],
-                     150: [(1.6, 95, 75, 260), (2.1, 86, 100, 210), (1.9, 90, 88, 230)],
-                     200: [(2.0, 94, 90, 300), (2.7, 85, 120, 240), (2.3, 89, 105, 260)]}.items()
-     for scheme, (e, p, lat, thr) in zip(("proposed", "CSR", "AI-R"), rows)],
-    columns=["numDevices", "scheme", "energy_J", "pdr_percent", "latency_ms", "throughput_kbps"],
-)
+#: Seed 003, Tables 1-4, as printed (total energy in J, PDR in %, latency in ms, throughput
+#: in kbit/s) for its proposed method, CSR and AI-R, from the registry of the papers' numbers.
+#: Reference values for comparison only; nothing in qcity computes with them.
+SEED003_REPORTED = papers.seed003_tables()
 
 _DROP_CAUSES = {  # result name -> column
     "dropNoRoute:count": "drop_no_route",
@@ -91,3 +85,34 @@ def comparison_table(runs: pd.DataFrame, by: tuple[str, ...] = ("numDevices", "r
     g = runs.groupby(list(by), sort=True)[metrics]
     table = g.mean().join(g.std(ddof=1).add_suffix("_std")).join(g.size().rename("runs"))
     return table
+
+
+#: MeshRouter's experience vector name -> column of the training frame (qcity.routing.learned)
+_EXPERIENCE_VECTORS = {
+    "expEnergyFraction": "energyFraction", "expLinkQuality": "linkQuality", "expDistance": "distance",
+    "expQueueLength": "queueLength", "expHops": "hops", "expPathEtx": "pathEtx", "expDelay": "delay",
+    "expDelivered": "delivered", "expElapsed": "elapsed",
+}
+
+
+def experience_frame(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
+    """One row per recorded forwarding decision: runID, module, the features of :data:`qcity.routing.learned.FEATURES`,
+    ``delivered`` (0/1) and ``elapsed`` (s from the decision to the ACK or to expiry)."""
+    vectors = results.get_vectors(results.read_result_files(files))
+    vectors = vectors.assign(name=vectors.name.str.removesuffix(":vector"))
+    vectors = vectors[vectors.name.isin(_EXPERIENCE_VECTORS.keys())]
+    if vectors.empty:
+        raise ValueError("no experience vectors (exp*) in the given files: run with "
+                         "**.net.recordExperience = true and **.net.exp*.vector-recording = true")
+    parts = []
+    for (run_id, module), group in vectors.groupby(["runID", "module"], sort=True):
+        columns = {_EXPERIENCE_VECTORS[r.name]: np.asarray(r.vecvalue, dtype=float) for r in group.itertuples()}
+        lengths = {len(v) for v in columns.values()}
+        if len(columns) != len(_EXPERIENCE_VECTORS) or len(lengths) != 1:
+            raise ValueError(f"{run_id} {module}: experience vectors incomplete or of different lengths "
+                             f"({sorted(columns)}, lengths {sorted(lengths)}); was the run cut short?")
+        part = pd.DataFrame(columns)
+        part.insert(0, "module", module)
+        part.insert(0, "runID", run_id)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

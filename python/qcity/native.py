@@ -8,7 +8,7 @@ from types import ModuleType
 def load_core() -> ModuleType:
     """Returns qcity._core, or raises ImportError saying how to build it."""
     try:
-        from .. import _core
+        from . import _core
     except ImportError as e:
         raise ImportError(
             "qcity's compiled kernel (qcity._core) is not available: install qcity with `pip install .` "

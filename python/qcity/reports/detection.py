@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .. import results
-from ..runsummary import ci_half_width, summarise  # noqa: F401  (re-exported: the reports' callers use them from here)
-from .evaluate import rates_from_counts
+from ..ids.evaluate import rates_from_counts
+from .summary import ci_half_width, summarise  # noqa: F401  (re-exported: the reports' callers use them from here)
 
 FLOW_KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
 
