@@ -21,30 +21,9 @@ import numpy as np
 import pandas as pd
 
 from qcity.cli import run_script
-from qcity.crypto.authcost import device_costs, host_timings
-from qcity.crypto.puf import authentication_trial, equal_error_rate, error_rates, modelling_attack
-
-NOISES = (0.05, 0.2, 0.4)
-LENGTHS = (16, 32, 64, 128)
-ATTACK_CRPS = (50, 200, 1000, 5000, 20000)
-
-
-def eer_table(devices: int, attempts: int, seed: int) -> tuple[pd.DataFrame, dict]:
-    rows, curves = [], {}
-    for noise in NOISES:
-        for m in LENGTHS:
-            trial = authentication_trial(devices=devices, attempts=attempts, m=m, noise=noise, seed=seed)
-            eer, tol = equal_error_rate(trial.genuine, trial.impostor)
-            rows.append({"noise": noise, "m": m, "flip_rate": trial.flip_rate, "eer": eer, "tolerance": tol,
-                         "genuine_max": trial.genuine.max(), "impostor_min": trial.impostor.min()})
-            if m == 32:
-                curves[noise] = trial
-    return pd.DataFrame(rows), curves
-
-
-def attack_table(seed: int) -> pd.DataFrame:
-    rows = [{"k": k, "crps": q, "accuracy": modelling_attack(q, k=k, seed=seed)} for k in (1, 2) for q in ATTACK_CRPS]
-    return pd.DataFrame(rows)
+from qcity.crypto.authcost import host_timings
+from qcity.crypto.puf import error_rates
+from qcity.reports.puf import NOISES, attack_table, cost_table, eer_table
 
 
 def main(argv=None) -> int:
@@ -65,9 +44,7 @@ def main(argv=None) -> int:
     print("\nmodelling attack (logistic regression on Phi features), share of fresh challenges predicted")
     print(f"(accepted: the model's answers pass authentication at tolerance {tolerance:.3f}):")
     print(attacks.pivot(index="crps", columns="k", values=["accuracy", "accepted"]).round(3).to_string())
-    costs = pd.DataFrame([{"scheme": c.scheme, "cpu_cycles": c.cpu_cycles, "message_bytes": c.message_bytes,
-                           "cpu_ms": c.cpu_s * 1e3, "air_ms": c.air_s * 1e3, "latency_ms": c.latency_s * 1e3,
-                           "energy_mJ": c.energy_j * 1e3} for c in device_costs()])
+    costs = cost_table()
     print("\none authentication on the device (32 MHz Cortex-M3 class, CC2420 radio):")
     print(costs.round(3).to_string(index=False))
     host = pd.DataFrame([{"scheme": k, "sign_ms": s * 1e3, "verify_ms": v * 1e3} for k, (s, v) in host_timings().items()])

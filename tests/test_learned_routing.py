@@ -136,7 +136,7 @@ def _request(**columns) -> dict:
 def test_neural_hooks_choose_by_predicted_loss_then_by_eq7():
     router = hooks.neural()
     request = _request(address=[7, 8, 9], linkQuality=[0.4, 0.95, 0.6])
-    losses = router.scorer.loss(np.column_stack([learned._column(request, f) for f in learned.FEATURES]))
+    losses = router._scorer(request).loss(np.column_stack([learned._column(request, f) for f in learned.FEATURES]))
     assert router(request) == [7, 8, 9][int(np.argmin(losses))]
     # two candidates the model cannot tell apart: Eq. 7 prefers the one with more energy
     energy_router = hooks.neural_energy()
@@ -166,3 +166,18 @@ def test_training_script_fits_on_one_seed_set_and_checks_on_another(scenario, ca
     out = capsys.readouterr().out
     assert "fitted on seed set 5" in out and "checked on [6]" in out and "delivery AUC" in out
     learned.RouteScorer.load("model.npz")
+
+
+def test_neural_hooks_load_the_model_routing_settings_name(tmp_path):
+    scorer = learned.RouteScorer.load(learned.DEFAULT_MODEL)
+    other = tmp_path / "other.npz"
+    scorer.save(other)
+    request = _request(address=[7, 8], linkQuality=[0.4, 0.95])
+    router = hooks.neural()
+    assert router({**request, "settings": f"model={other}"}) in (7, 8)
+    assert router.scorer is not None
+    with pytest.raises(ValueError, match="not a routing model file"):
+        hooks.neural()({**request, "settings": f"model={tmp_path / 'missing.npz'}"})
+    with pytest.raises(ValueError, match="unknown routing setting 'depth=2'"):
+        hooks.neural()({**request, "settings": "depth=2"})
+

@@ -172,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     p_kr.add_argument("--results", metavar="DIR", help="add simulated QkdLink points from these result files")
     p_kr.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_kr.set_defaults(func=_cmd_keyrate)
+    p_rp = sub.add_parser("reproduce", help="every result of the seed papers from its runs, ours beside theirs: "
+                          "REPORT.md and index.html", allow_abbrev=False)
+    p_rp.add_argument("artefacts", nargs="*", metavar="ARTEFACT",
+                      help="artefact keys or prefixes, e.g. 001-fig4 or 003 (default: all; see --list)")
+    p_rp.add_argument("--quick", action="store_true", help="one repetition and shorter runs: checks the pipeline "
+                      "in a few minutes (its numbers are not the comparison)")
+    p_rp.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
+    p_rp.add_argument("--out", default="reproduce", help="output folder (default: reproduce); runs already in it are reused")
+    p_rp.add_argument("--data", metavar="DIR", help="folder of the public dataset files (TON_IoT, Bot-IoT, "
+                      "Edge-IIoTset) for seed 002's detection rate; without it those rows say why they are missing")
+    p_rp.add_argument("--list", action="store_true", help="name every artefact and what it runs, then stop")
+    p_rp.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    p_rp.set_defaults(func=_cmd_reproduce)
     p_qp = sub.add_parser("quisp-profile", help="turn QuISP link tomography output into a link profile for QkdLink")
     p_qp.add_argument("output", help="QuISP's tomography output file (its tomography_output_filename)")
     p_qp.add_argument("--link", metavar="A,B", help="the link's two node names, e.g. EndNode1[0],Repeater1[0] "
@@ -191,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_sy.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_sy.set_defaults(func=_cmd_synth)
     return parser
+
+
+def _cmd_reproduce(args) -> int:
+    from .reports.reproduce import describe, reproduce
+
+    try:
+        if args.list:
+            print(describe(args.artefacts, args.quick))
+            return 0
+        if args.jobs < 1:
+            raise QcityError(f"-j takes a number of workers of at least 1, got {args.jobs}")
+        return reproduce(args.artefacts, args.out, args.quick, args.jobs, args.data)
+    except KeyError as e:
+        raise QcityError(e.args[0]) from None
 
 
 _SYNTH_SOURCES = {"bot-iot", "ton-iot-telemetry", "flows-bot-iot"}

@@ -59,6 +59,7 @@ void MeshRouter::initialize(int stage)
         deviceId = sink ? -1 : getParentModule()->getIndex();
         if (!sink)
             routingHook.resolve(par("routingHook").stdstringValue());
+        routingSettings = par("routingSettings").stdstringValue();
         forwardedSignal = registerSignal("forwarded");
         tamperedSignal = registerSignal("tampered");
         dropNoRouteSignal = registerSignal("dropNoRoute");
@@ -366,6 +367,7 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
         {"hops", hops},
         {"residualEnergy", residual},
         {"queueLength", mac->getQueueLength()},
+        {"settings", routingSettings},
         {"packet", Value::dict({{"deviceId", pkt->deviceId}, {"seq", pkt->seq}, {"hopCount", pkt->hopCount},
                                  {"bytes", pkt->getByteLength()}})},
         {"candidates", Value::dict({{"address", address},

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <string>
 #include <unordered_map>
 
 #include "../energy/Battery.h"
@@ -55,6 +56,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     CsmaMac *mac = nullptr;
     Battery *battery = nullptr;
     Hook routingHook;
+    std::string routingSettings;
     omnetpp::simtime_t beaconInterval, neighbourTimeout, hopTime, routeWaitTimeout;
     double beaconJitter = 0.25, alpha = 0.2, minLinkQuality = 0.3;
     int maxHops = 10, beaconBytes = 20, routeWaitLimit = 10;

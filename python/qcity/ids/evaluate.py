@@ -113,3 +113,38 @@ def cross_validate_categories(x: np.ndarray, category: pd.Series, folds: int = 5
         row[f"recall_{kind}"] = float(np.mean(predicted[labels == kind] == kind))
         row[f"n_{kind}"] = int(np.sum(labels == kind))
     return pd.DataFrame([row])
+
+
+def time_block_folds(category: pd.Series, folds: int = 5) -> list[np.ndarray]:
+    """Leak-free folds for files grouped in long runs of one class: every run of consecutive rows with
+    the same class is cut into ``folds`` consecutive blocks, and fold i tests on the i-th block of every
+    run (and trains on the rest). Neighbouring readings share a fold except at block edges, so a test row
+    is never surrounded by training rows; every class appears in every fold's test set."""
+    values = category.to_numpy()
+    if folds < 2:
+        raise ValueError(f"need at least 2 folds, got {folds}")
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    chosen: list[list[np.ndarray]] = [[] for _ in range(folds)]
+    for start, end in zip(starts, ends):
+        for i, block in enumerate(np.array_split(np.arange(start, end), folds)):
+            chosen[i].append(block)
+    return [np.concatenate(parts) for parts in chosen]
+
+
+def blocked_binary_detection(x: np.ndarray, y: np.ndarray, category: pd.Series, folds: int = 5,
+                             seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Binary detection per classifier over :func:`time_block_folds`: one row per (detector, fold) with
+    ADR, FPR, precision, F1; and ADR per attack class (detector, class, adr) over all folds."""
+    rows, per_class = [], []
+    for name, clf in _classifiers(seed).items():
+        predicted = np.zeros(len(y), bool)
+        for fold, test in enumerate(time_block_folds(category, folds)):
+            train = np.setdiff1d(np.arange(len(y)), test)
+            clf.fit(x[train], y[train])
+            predicted[test] = clf.predict(x[test]).astype(bool)
+            rows.append({"detector": name, "fold": fold, **detection_metrics(y[test], predicted[test])})
+        for kind in sorted(set(category[y == 1])):
+            mask = (category == kind).to_numpy()
+            per_class.append({"detector": name, "class": kind, "rows": int(mask.sum()), "adr": float(predicted[mask].mean())})
+    return pd.DataFrame(rows), pd.DataFrame(per_class)

@@ -34,12 +34,12 @@ def _single(run: pd.DataFrame, name: str) -> float:
     return float(sel.value.iloc[0]) if len(sel) else float("nan")
 
 
-def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.DataFrame:
+def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
     """One row per run of a smart-city config: its iteration variables and repetition, and
     readings sent/received, PDR (unique readings received / readings published), mean
     end-to-end latency, throughput at the control centre, device energy (total and per
     device), mean hop count, relayed packets, routing beacons and drops by cause."""
-    raw = results.read_result_files(files)
+    raw = results.results_of(files)
     sc = results.get_scalars(raw)
     if sc.empty:
         raise ValueError("no scalars in the given result files")
@@ -57,6 +57,7 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike]) -> pd.Da
             "pdr": received / sent if sent else float("nan"),
             "latency_ms": _single(g, "endToEndDelay:mean") * 1e3,
             "throughput_kbps": _single(g, "throughput:last") / 1e3,
+            "received_bits": _single(g, "rxBytes:sum") * 8,
             "energy_J": float(devices.value.sum()),
             "energy_per_device_J": float(devices.value.mean()) if len(devices) else float("nan"),
             "hops": _single(g, "hopCount:mean"),
@@ -116,3 +117,39 @@ def experience_frame(files: str | os.PathLike | Iterable[str | os.PathLike]) -> 
         part.insert(0, "runID", run_id)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def fit_routing_model(files: list[str], seed: int = 0) -> tuple[object, pd.DataFrame, list[dict]]:
+    """Seed 003's next-hop network fitted on RoutingExperience runs: the experience of the lowest seed
+    set is fitted, the others are held out. Returns the scorer, the experience frame (with ``seedSet``)
+    and, for the fitted and held-out parts, the delivery rate, delivery AUC and delay errors."""
+    from ..routing.learned import FEATURES, train
+
+    frame = experience_frame(files)
+    attrs = results.get_runattrs(results.read_result_files([f[:-4] + ".sca" for f in files]))
+    seed_sets = attrs[attrs.name == "seedset"].set_index("runID").value.astype(int)
+    frame["seedSet"] = frame.runID.map(seed_sets)
+    first = frame.seedSet.min()
+    fit, held_out = frame[frame.seedSet == first], frame[frame.seedSet != first]
+    scorer = train(fit, seed=seed)
+    checks = []
+    for name, part in (("fitted", fit), ("held out", held_out)):
+        if part.empty:
+            continue
+        p, d = scorer.predict(part[list(FEATURES)].to_numpy())
+        ok = part.delivered.to_numpy() == 1
+        elapsed = part.elapsed.to_numpy()
+        checks.append({"part": name, "rows": len(part), "seed_sets": sorted(int(x) for x in part.seedSet.unique()),
+                       "delivered": float(part.delivered.mean()), "auc": _auc(part.delivered.to_numpy(), p),
+                       "delay_mae_ms": float(np.mean(np.abs(d[ok] - elapsed[ok]))) * 1e3 if ok.any() else float("nan"),
+                       "median_guess_mae_ms": float(np.mean(np.abs(np.median(elapsed[ok]) - elapsed[ok]))) * 1e3
+                       if ok.any() else float("nan")})
+    return scorer, frame, checks
+
+
+def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve (probability a delivered row scores above a lost one)."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(labels, scores)) if 0 < labels.sum() < len(labels) else float("nan")
+

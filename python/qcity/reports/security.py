@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .. import results, units
@@ -23,7 +24,7 @@ SEED001_ABLATION = papers.seed001_ablation()
 ABLATION_VARIANTS = {('"adaptive"', "true"): "full", ('"pqc"', "true"): "no QKD", ('"adaptive"', "false"): "no Q-IDS",
                      ('"qkd"', "true"): "no hybrid stack"}
 
-def _seconds(text: str) -> float:
+def seconds_of(text: str) -> float:
     """An ini time value such as 20s or 500ms, in seconds."""
     m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([a-z]+)\s*", text)
     if not m or not units.is_unit(m.group(2)):
@@ -37,7 +38,7 @@ def _attacked_windows(config: pd.DataFrame, window: float = 1.0) -> int:
     start, end = entries.get("**.gateway[0].qkd.attackStart"), entries.get("**.gateway[0].qkd.attackEnd")
     if start is None or end is None:
         return 0
-    return int(round((_seconds(end) - _seconds(start)) / window))
+    return int(round((seconds_of(end) - seconds_of(start)) / window))
 
 
 def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
@@ -67,12 +68,17 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Data
             "latency_ms": scalar_mean(run, "endToEndDelay:mean", "controlCenter") * 1e3,
             "throughput_kbps": scalar_mean(run, "throughput:last", "controlCenter") / 1e3,
             "device_energy_mJ": scalar_sum(run, "consumedEnergy:last") / devices * 1e3 if devices else float("nan"),
+            "energy_per_session_mJ": _per(scalar_sum(run, "consumedEnergy:last") * 1e3, scalar_sum(run, "sessions:count", ".sec")),
             "crypto_ms_per_reading": scalar_sum(run, "cryptoTime:sum") / sent * 1e3 if sent else float("nan"),
             "handshake_bytes_per_device": scalar_sum(run, "handshakeBytes:sum", ".sec") / devices if devices else float("nan"),
             "device_sessions": sessions,
             "device_pool_fallbacks": scalar_sum(run, "devicePoolFallbacks:count"),
             "device_security_level": float((level.value * level.value_n).sum() / level.value_n.sum()) if sessions else float("nan"),
             "key_bits_used": scalar_sum(run, "consumedBits:sum", ".keys"),
+            "qber": scalar_mean(run, "qber:mean", ".qkd"),
+            "aborted_share": _per(scalar_sum(run, "aborted:sum", ".qkd"), scalar_sum(run, "blocks", ".qkd")),
+            "secret_kbits": scalar_sum(run, "secretBits:sum", ".qkd") / 1e3,
+            "key_discarded_kbits": scalar_sum(run, "discardedBits:sum", ".keys") / 1e3,
             "key_utilisation": scalar_mean(run, "keyUtilisation:mean"),
             "mode_switches": scalar_sum(run, "modeSwitches:count"),
             "below_theorem1_bound": scalar_sum(run, "belowTheorem1Bound:count"),
@@ -83,6 +89,37 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Data
             "modified_delivered": scalar_sum(run, "tamperedDelivered:count", "controlCenter"),
         })
     return pd.DataFrame(rows)
+
+
+def _per(total: float, count: float) -> float:
+    return total / count if count else float("nan")
+
+
+def session_modes(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """Device sessions per run by the mode the gateways granted (columns pqc, qkd, hybrid: counts),
+    from the SessionManagers' deviceSessions histograms (mode 0 PQC, 1 QKD, 2 hybrid)."""
+    hist = results.get_histograms(results.results_of(files))
+    hist = hist[hist.name == "deviceSessions:histogram"]
+    rows = []
+    for run_id, group in hist.groupby("runID"):
+        counts = {0: 0.0, 1: 0.0, 2: 0.0}
+        for h in group.itertuples():
+            edges, values = np.asarray(h.binedges, float), np.asarray(h.binvalues, float)
+            for mode, value in zip(np.rint((edges[:-1] + edges[1:]) / 2).astype(int), values):
+                counts[int(mode)] = counts.get(int(mode), 0.0) + value
+        rows.append({"run": run_id, "pqc": counts[0], "qkd": counts[1], "hybrid": counts[2]})
+    return pd.DataFrame(rows, columns=["run", "pqc", "qkd", "hybrid"])
+
+
+def latency_parts(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame) -> pd.DataFrame:
+    """The control centre's mean end-to-end latency per run split into its parts (columns named after
+    the part, in ms: processing, routeWait, macQueueing, macAccess, ..., retransmissionWait)."""
+    sc = results.get_scalars(results.results_of(files))
+    sc = sc[sc.module.str.endswith("controlCenter") & sc.name.str.match(r"latency[A-Z].*:mean")]
+    table = sc.assign(part=sc.name.str.slice(7, -5).map(lambda n: n[:1].lower() + n[1:])) \
+        .pivot_table(index="runID", columns="part", values="value") * 1e3
+    table.columns.name = None
+    return table.rename_axis("run").reset_index()
 
 
 def comparison_table(runs: pd.DataFrame, by: str = "mode") -> pd.DataFrame:

@@ -135,18 +135,34 @@ def _candidate_features(request: dict) -> np.ndarray:
     return np.column_stack([_column(request, name) for name in FEATURES])
 
 
+def model_setting(settings: str, default: str | os.PathLike) -> str | os.PathLike:
+    """The model file a learned hook loads: ``model=<file>`` in MeshRouter's routingSettings, else ``default``."""
+    path = default
+    for item in settings.split():
+        key, sep, value = item.partition("=")
+        if key != "model" or not sep or not value:
+            raise ValueError(f"unknown routing setting {item!r}; known: model=<file>")
+        path = value
+    return path
+
+
 class NeuralRouting:
     """Routing hook: the candidate with the lowest predicted Eq. 6 loss (seed 003's AI
-    model on its own; the routing of its AI-R baseline). Subclass and set ``model`` to use
-    another trained file."""
+    model on its own; the routing of its AI-R baseline). The model is ``model=<file>`` from
+    MeshRouter's ``routingSettings`` or, without it, ``model`` (a subclass may set another)."""
 
     model: str | os.PathLike = DEFAULT_MODEL
 
     def __init__(self) -> None:
-        self.scorer = RouteScorer.load(self.model)
+        self.scorer: RouteScorer | None = None
+
+    def _scorer(self, request: dict) -> RouteScorer:
+        if self.scorer is None:
+            self.scorer = RouteScorer.load(model_setting(request.get("settings", ""), self.model))
+        return self.scorer
 
     def __call__(self, request: dict) -> int:
-        return _pick(request, [self.scorer.loss(_candidate_features(request)), _column(request, "hops")])
+        return _pick(request, [self._scorer(request).loss(_candidate_features(request)), _column(request, "hops")])
 
 
 class NeuralEnergyRouting(NeuralRouting):
@@ -158,7 +174,7 @@ class NeuralEnergyRouting(NeuralRouting):
     tolerance = 0.1
 
     def __call__(self, request: dict) -> int:
-        loss = self.scorer.loss(_candidate_features(request))
+        loss = self._scorer(request).loss(_candidate_features(request))
         shortlisted = loss <= loss.min() + self.tolerance * abs(loss.min())
         m = energy_aware_metric(_column(request, "residualEnergy"), _column(request, "delay"),
                                 1 - _column(request, "linkQuality"))
