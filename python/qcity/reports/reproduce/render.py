@@ -78,7 +78,7 @@ def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[st
             if context.quick else "full mode")
     head = (f"qcity reproduce, {mode}. Wall time {wall_seconds / 60:.1f} min on {info['cores']} cores "
             f"({info['cpu']}, {info['memory']}, {info['os']}, Python {info['python']}).")
-    rows_frame = pd.DataFrame([{"artefact": a.key, "paper": a.paper, **dict(zip(COLUMNS, _cells(r))),
+    rows_frame = pd.DataFrame([{"artefact": a.key, "seed": a.paper, **dict(zip(COLUMNS, _cells(r))),
                                 "qcity_mean": r.ours, "qcity_ci95": r.ours_ci}
                                for a in artefacts for r in results[a.key].rows])
     rows_frame.to_csv(context.out / "rows.csv", index=False)
@@ -90,8 +90,9 @@ def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[st
         summary.append([a.key, a.title, *(str(counts.get(v, 0)) for v in VERDICTS), f"{per_artefact[a.key]:.0f}"])
     total = Counter(r.verdict for a in artefacts for r in results[a.key].rows)
     md.append("Verdicts: " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS) + ". A row is *reproduced* when our "
-              "mean is within 10 % (or our 95 % interval) of the paper's number or inside its range, *differs* when it "
-              "is not, *contradicted* when our runs show the opposite of a claim beyond their intervals.\n")
+              "mean is within 10 % of the paper's number (another tolerance where the row's artefact says so) or inside "
+              "its range, or when our runs bear out its claim; *differs* when not; *contradicted* when our runs show the "
+              "opposite of a claim beyond their 95 % intervals.\n")
     page.append(f"<p>{html.escape(md[-1].strip())}</p>".replace("*", ""))
     header = ["artefact", "title", *VERDICTS, "seconds"]
     md.append(_md_table(header, summary))

@@ -62,7 +62,7 @@ def routing(context: Context) -> ArtefactResult:
         opposite = better * d < -dc
         row = claim_row(ref, holds, f"RL {q:.3g} vs standard {s:.3g}{' ' + unit if unit else ''} (paired difference "
                         f"{d:+.3g} ± {dc:.2g})", opposite=opposite, ours=q, unit=unit,
-                        why="" if holds else _routing_why(runs, column))
+                        why="" if holds else _routing_why(runs, column, opposite))
         row.quantity = f"{ref.quantity}: {label}"
         rows.append(row)
     figure = _routing_figure(context, key, runs)
@@ -71,16 +71,23 @@ def routing(context: Context) -> ArtefactResult:
                            "other seed sets; all policies meet the same compromised gateways per seed set"])
 
 
-def _routing_why(runs: pd.DataFrame, column: str) -> str:
+def _routing_why(runs: pd.DataFrame, column: str, opposite: bool) -> str:
     g = runs[runs.config != "Training"].groupby("config")
-    drops = g[["drop_attack", "drop_policy", "drop_delay_limit", "to_compromised"]].mean()
-    if "QLearning" not in drops.index or "Standard" not in drops.index:
+    m = g[["drop_attack", "drop_policy", "drop_delay_limit", "to_compromised", "delays_per_message"]].mean()
+    if "QLearning" not in m.index or "Standard" not in m.index:
         return ""
-    q, s = drops.loc["QLearning"], drops.loc["Standard"]
-    return (f"the RL router sends {100 * q.to_compromised:.0f} % of its forwarding decisions to compromised gateways "
-            f"(standard {100 * s.to_compromised:.0f} %) and drops {q.drop_policy:.0f} messages by policy and "
-            f"{q.drop_delay_limit:.0f} after too many delays per run (standard {s.drop_policy:.0f} and "
-            f"{s.drop_delay_limit:.0f}): trust learnt from end-to-end acknowledgements costs it messages")
+    q, s = m.loc["QLearning"], m.loc["Standard"]
+    if column == "delay_ms":
+        return (f"the RL router holds messages back: {q.delays_per_message:.2f} delay decisions per message (standard "
+                f"{s.delays_per_message:.2f}), each a wait before the next try; the standard protocol never delays")
+    lead = "no clear difference over these seed sets" if not opposite else "the standard protocol does better"
+    if column == "pdr":
+        return (f"{lead}: the RL router drops {q.drop_attack:.0f} messages at compromised gateways per run (standard "
+                f"{s.drop_attack:.0f}) and {q.drop_policy:.0f} by its own policy; its share of decisions to compromised "
+                f"gateways is {100 * q.to_compromised:.0f} % (standard {100 * s.to_compromised:.0f} %)")
+    return (f"{lead}: {100 * q.to_compromised:.0f} % of the RL router's forwarding decisions go to compromised gateways, "
+            f"{100 * s.to_compromised:.0f} % of the standard protocol's; trust differs between seed sets more than "
+            f"between policies")
 
 
 def _routing_figure(context: Context, key: str, runs: pd.DataFrame) -> str:

@@ -1,8 +1,9 @@
 """Verdicts: our value beside the paper's, and whether the paper's result is reproduced.
 
-- **reproduced**: a number within ``tolerance`` (relative) of the paper's, or within our 95 %
-  interval of it; a range that our interval overlaps (widened by the tolerance); a claim
-  that our runs bear out.
+- **reproduced**: our mean within ``tolerance`` (relative, 10 % unless a row says otherwise) of
+  the paper's number, or inside its range widened by the tolerance; a claim that our runs bear
+  out. Our 95 % interval is shown beside the mean but never widens the match: an interval made
+  wide by few or scattered repetitions must not turn a difference into agreement.
 - **differs**: a number or range outside that, or a claim only partly borne out.
 - **contradicted**: a claim of direction (better, lower, more) whose opposite our runs show
   beyond their intervals.
@@ -40,18 +41,17 @@ def compare_value(ours: float, ci: float | None, ref: Reported, tolerance: float
     """The verdict and the difference in words of our mean (with its interval) against a number or range."""
     if ours is None or ours != ours:
         return NOT_MEASURED, ""
-    ci = 0.0 if ci is None or ci != ci else ci
     unit = f" {ref.unit}" if ref.unit and ref.unit != "%" else ("" if not ref.unit else " points")
     if ref.value is not None:
         diff = ours - ref.value
         ratio = f", {ours / ref.value:.2g}x" if ref.value else ""
-        near = abs(diff) <= max(ci, tolerance * abs(ref.value))
+        near = abs(diff) <= tolerance * abs(ref.value)
         return (REPRODUCED if near else DIFFERS), f"{diff:+.3g}{unit}{ratio}"
     if ref.is_range:
         low, high = ref.low * (1 - tolerance), ref.high * (1 + tolerance)
-        if ours + ci >= low and ours - ci <= high:
+        if low <= ours <= high:
             inside = ref.low <= ours <= ref.high
-            return REPRODUCED, "inside the range" if inside else "at the range's edge"
+            return REPRODUCED, "inside the range" if inside else "within the tolerance of the range"
         edge = ref.high if ours > ref.high else ref.low
         return DIFFERS, f"{ours - edge:+.3g}{unit} from the range"
     raise ValueError(f"{ref.quantity}: the paper gives no number to compare with")
