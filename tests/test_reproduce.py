@@ -75,9 +75,10 @@ def test_progress_names_what_runs_and_what_is_left(tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("reproduce (full): 1 artefact(s), 10 run(s) and computation(s) to do, 0 complete already")
     progress = [x for x in lines[1:] if x.startswith("[")]
-    assert len(progress) == 11 and progress[-1].startswith("[11/11]")
+    assert len(progress) == 11 and progress[-1].startswith("[11/11 tasks]")
     assert all(re.search(r"\d+:\d\d elapsed, about \d+:\d\d left \| .+ \| running: ", x) for x in progress)
     assert any("RingSweep #" in x for x in progress) and any("T-count (report)" in x for x in progress)
+    assert any("running: ring (for T-count)" in x for x in progress)  # the artefact a running step is for
 
 
 def test_steps_in_a_circle_are_refused():

@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_kr.add_argument("--misalignment", type=float, default=0.033, help="e_d (default 0.033)")
     p_kr.add_argument("--f-ec", type=float, default=1.22, help="error-correction inefficiency (default 1.22)")
     p_kr.add_argument("--nu", type=float, default=0.05, help="weak decoy intensity (default 0.05)")
-    p_kr.add_argument("--plot", metavar="FILE", help="also draw the curves into FILE (needs qcity[analysis])")
+    p_kr.add_argument("--plot", metavar="FILE", help="also draw the curves into FILE")
     p_kr.add_argument("--results", metavar="DIR", help="add simulated QkdLink points from these result files")
     p_kr.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_kr.set_defaults(func=_cmd_keyrate)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..crypto.authcost import device_costs
-from ..crypto.puf import authentication_trial, equal_error_rate, modelling_attack
+from ..crypto.puf import authentication_trial, equal_error_rate, error_rates, modelling_attack
 
 NOISES = (0.05, 0.2, 0.4)
 LENGTHS = (16, 32, 64, 128)
@@ -40,3 +40,17 @@ def cost_table() -> pd.DataFrame:
     return pd.DataFrame([{"scheme": c.scheme, "cpu_cycles": c.cpu_cycles, "message_bytes": c.message_bytes,
                           "cpu_ms": c.cpu_s * 1e3, "air_ms": c.air_s * 1e3, "latency_ms": c.latency_s * 1e3,
                           "energy_mJ": c.energy_j * 1e3} for c in device_costs()])
+
+
+def fixed_tolerance_rates(devices: int, attempts: int, seed: int, m: int = 128) -> pd.DataFrame:
+    """FAR and FRR per read noise at one tolerance, the EER tolerance of the quietest noise level: what a
+    verifier calibrated on clean reads sees when the noise grows."""
+    trials = {noise: authentication_trial(devices=devices, attempts=attempts, m=m, noise=noise, seed=seed)
+              for noise in NOISES}
+    _, tolerance = equal_error_rate(trials[NOISES[0]].genuine, trials[NOISES[0]].impostor)
+    rows = []
+    for noise, trial in trials.items():
+        far, frr = error_rates(trial.genuine, trial.impostor, [tolerance])
+        rows.append({"noise": noise, "m": m, "tolerance": tolerance, "far": float(far[0]), "frr": float(frr[0])})
+    return pd.DataFrame(rows)
+

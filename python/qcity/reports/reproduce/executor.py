@@ -196,7 +196,9 @@ class Progress:
     On a terminal the line is rewritten in place; otherwise a line is printed per finished task.
     """
 
-    def __init__(self, tasks: dict[str, Task], jobs: int, stream: TextIO = sys.stderr):
+    def __init__(self, tasks: dict[str, Task], jobs: int, stream: TextIO = sys.stderr,
+                 readers: dict[str, list[str]] | None = None):
+        self.readers = readers or {}  # step -> the artefacts that read it, named while it runs
         self.total = len(tasks)
         self.cost_left = sum(t.cost for t in tasks.values())
         self.cost_done = 0.0
@@ -213,8 +215,9 @@ class Progress:
 
     def line(self, running: list[Task], finished: Task | None = None, seconds: float = 0.0, failed: str = "") -> None:
         elapsed = _clock(time.perf_counter() - self.start)
-        now = ", ".join(sorted({t.step for t in running})) or "-"
-        head = f"[{self.done}/{self.total}] {elapsed} elapsed, about {self._left()} left"
+        keys = sorted({k for ks in self.readers.values() for k in ks})
+        now = ", ".join(f"{step}{_for(self.readers.get(step, []), keys)}" for step in sorted({t.step for t in running})) or "-"
+        head = f"[{self.done}/{self.total} tasks] {elapsed} elapsed, about {self._left()} left"
         if finished is not None and not self.tty:
             state = f"FAILED: {failed.splitlines()[0]}" if failed else f"{seconds:.1f} s"
             self.stream.write(f"{head} | {finished.label}: {state} | running: {now}\n")
@@ -234,6 +237,19 @@ class Progress:
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _for(artefacts: list[str], everything: list[str]) -> str:
+    """The artefacts a running step is for; all of one paper's (among ``everything`` being reproduced)
+    shortened to its prefix, 001-*."""
+    if not artefacts:
+        return ""
+    shown = []
+    for paper in sorted({a.split("-")[0] for a in artefacts}):
+        mine = [a for a in artefacts if a.startswith(paper + "-")]
+        every = [k for k in everything if k.startswith(paper + "-")]
+        shown += [f"{paper}-*"] if len(mine) > 1 and set(mine) == set(every) else mine
+    return " (for " + ", ".join(shown) + ")"
 
 
 def _clock(seconds: float) -> str:
@@ -265,7 +281,8 @@ def execute(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], co
     outcome = Outcome(reused=reused, seconds=dict(seconds))
     stream.write(f"reproduce ({context.mode}): {len(artefacts)} artefact(s), {sum(t.kind != 'build' for t in tasks.values())} "
                  f"run(s) and computation(s) to do, {reused} complete already; {jobs} worker(s); output in {context.out}\n")
-    progress = Progress(tasks, jobs, stream)
+    readers = {name: [a.key for a in artefacts if name in needed_steps([a], steps)] for name in steps}
+    progress = Progress(tasks, jobs, stream, readers)
     waiting = dict(tasks)
     running: dict[Future, Task] = {}
     finished: set[str] = set()

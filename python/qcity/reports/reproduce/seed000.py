@@ -17,7 +17,7 @@ from ...scheduling.instance import braun_instance
 from .. import detection, trust
 from ..figures import adr_bars, offscreen_pyplot, save
 from ..papers import reported
-from ..puf import attack_table, cost_table, eer_table
+from ..puf import attack_table, cost_table, eer_table, fixed_tolerance_rates
 from .plan import ArtefactResult, Context, Row
 from .seed001 import fallback_rows
 from .verdict import REPRODUCED, claim_row, mean_ci, value_row
@@ -175,7 +175,8 @@ def _federated_why(kinds: pd.DataFrame, kind: str) -> str:
 def compute_puf(context: Context, quick: bool) -> dict:
     devices, attempts = (30, 10) if quick else (100, 20)
     eer, _ = eer_table(devices, attempts, seed=0)
-    return {"eer": eer, "attacks": attack_table(seed=0), "costs": cost_table(), "devices": devices, "attempts": attempts}
+    return {"eer": eer, "fixed": fixed_tolerance_rates(devices, attempts, seed=0), "attacks": attack_table(seed=0),
+            "costs": cost_table(), "devices": devices, "attempts": attempts}
 
 
 def puf(context: Context) -> ArtefactResult:
@@ -195,6 +196,15 @@ def puf(context: Context) -> ArtefactResult:
                                              "overlap; longer responses separate them")
         row.condition = f"read noise {noise:g}"
         rows.append(row)
+    fixed = p["fixed"]
+    for f in fixed.itertuples():
+        holds = f.far <= 0.01 and f.frr <= 0.01
+        row = claim_row(accurate_ref, holds, f"FAR {100 * f.far:.2f} %, FRR {100 * f.frr:.2f} % at the tolerance "
+                        f"{f.tolerance:.3f} set on the quietest reads", ours=100 * f.frr, unit="%",
+                        why="" if holds else "a verifier tuned on quiet reads rejects genuine devices once the noise flips "
+                                             "more response bits than its tolerance allows")
+        row.condition = f"read noise {f.noise:g}, fixed tolerance"
+        rows.append(row)
     by = costs.set_index(costs.scheme.str.split(" (", regex=False).str[0])
     puf_name = next(n for n in by.index if "PUF" in n)
     rsa_name = next(n for n in by.index if "RSA" in n)
@@ -212,7 +222,8 @@ def puf(context: Context) -> ArtefactResult:
              + (f"{int(broken.crps.iloc[0])} observed challenge-response pairs (accuracy {broken.accuracy.iloc[0]:.3f})"
                 if len(broken) else "the pairs tried only partly")]
     figure = _puf_figure(context, key, eer, costs)
-    return ArtefactResult(rows, [_csv(context, key, "eer.csv", eer), _csv(context, key, "attacks.csv", attacks),
+    return ArtefactResult(rows, [_csv(context, key, "eer.csv", eer), _csv(context, key, "fixed_tolerance.csv", fixed),
+                                 _csv(context, key, "attacks.csv", attacks),
                                  _csv(context, key, "costs.csv", costs)], [figure], notes)
 
 
