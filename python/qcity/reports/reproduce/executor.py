@@ -191,8 +191,9 @@ def _set_priorities(tasks: dict[str, Task]) -> None:
 class Progress:
     """Progress lines: tasks done of all, elapsed time, an estimate of what is left and what is running.
 
-    The estimate divides the expected cost of the tasks left (each run's time in the last
-    reproduction, or its step's estimate) by the rate at which expected cost has been completed.
+    The estimate is the expected cost of the tasks left (each run's time in the last reproduction,
+    or its step's estimate), scaled by how the finished tasks' real times compared with their
+    expected ones, spread over the workers.
     On a terminal the line is rewritten in place; otherwise a line is printed per finished task.
     """
 
@@ -202,6 +203,7 @@ class Progress:
         self.total = len(tasks)
         self.cost_left = sum(t.cost for t in tasks.values())
         self.cost_done = 0.0
+        self.seconds_done = 0.0
         self.done = 0
         self.jobs = jobs
         self.start = time.perf_counter()
@@ -209,9 +211,8 @@ class Progress:
         self.tty = stream.isatty()
 
     def _left(self) -> str:
-        elapsed = time.perf_counter() - self.start
-        rate = self.cost_done / elapsed if self.cost_done > 0 and elapsed > 5 else float(self.jobs)
-        return _clock(self.cost_left / rate) if rate > 0 else "?"
+        ratio = self.seconds_done / self.cost_done if self.cost_done > 0 and self.seconds_done > 0 else 1.0
+        return _clock(self.cost_left * ratio / self.jobs)
 
     def line(self, running: list[Task], finished: Task | None = None, seconds: float = 0.0, failed: str = "") -> None:
         elapsed = _clock(time.perf_counter() - self.start)
@@ -228,10 +229,11 @@ class Progress:
                 self.stream.write(f"\n{finished.label} FAILED: {failed.splitlines()[0]}\n")
         self.stream.flush()
 
-    def finish(self, task: Task) -> None:
+    def finish(self, task: Task, seconds: float = 0.0) -> None:
         self.done += 1
         self.cost_done += task.cost
         self.cost_left -= task.cost
+        self.seconds_done += seconds
 
     def close(self) -> None:
         if self.tty:
@@ -302,14 +304,15 @@ def execute(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], co
             done, _ = wait(running, timeout=1.0 if progress.tty else None, return_when=FIRST_COMPLETED)
             for future in done:
                 t = running.pop(future)
-                progress.finish(t)
                 try:
                     value, took = future.result()
                 except Exception as e:  # a failed task: report it, skip what depends on it, go on with the rest
+                    progress.finish(t)
                     outcome.failed[t.key] = str(e)
                     _drop_dependents(t, waiting, outcome)
                     progress.line(list(running.values()), t, failed=str(e))
                     continue
+                progress.finish(t, took)
                 finished.add(t.key)
                 outcome.seconds[t.key] = took
                 if t.kind == "build":

@@ -127,7 +127,7 @@ def _figure(context: Context, key: str, runs: pd.DataFrame) -> str:
     for ax, (measure, (column, scale, label, where)) in zip(axes.flat, _TABLES.items()):
         for i, scheme in enumerate(SCHEMES):
             stats = [mean_ci(_values(runs, scheme, n, column)) for n in SIZES]
-            ax.errorbar(SIZES, [m * scale for m, _ in stats], yerr=[(c if c == c else 0) * scale for _, c in stats],
+            ax.errorbar([n + 4 * (i - 1) for n in SIZES], [m * scale for m, _ in stats], yerr=[(c if c == c else 0) * scale for _, c in stats],
                         marker="o", capsize=3, color=f"C{i}", label=f"qcity {scheme}")
             paper = [next((r.value for r in reported(paper="003", measure=measure, subject=scheme)
                            if r.condition == f"{n} nodes"), np.nan) for n in SIZES]
@@ -242,9 +242,10 @@ def eq9(context: Context) -> ArtefactResult:
     plt = offscreen_pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     t = pd.DataFrame(table)
-    for s in SCHEMES:
+    for i, s in enumerate(SCHEMES):  # each scheme a little to the side, so the intervals do not cover each other
         g = t[t.scheme == s]
-        ax.errorbar(g.devices, g.bit_per_J, yerr=g.bit_per_J_ci.fillna(0), marker="o", capsize=3, label=f"qcity {s}")
+        ax.errorbar(g.devices + 4 * (i - 1), g.bit_per_J, yerr=g.bit_per_J_ci.fillna(0), marker="o", capsize=3,
+                    label=f"qcity {s}")
     ax.set_xlabel("devices")
     ax.set_ylabel("useful bits delivered per joule")
     ax.set_title("Seed 003 Eq. 9: energy efficiency (the paper reports no value)", fontsize=10)
