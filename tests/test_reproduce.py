@@ -101,6 +101,8 @@ def test_unknown_artefact_and_bad_jobs_are_clear_errors(capsys):
     assert "no artefact '004-fig1'; `qcity reproduce --list` names them" in capsys.readouterr().err
     assert main(["reproduce", "-j", "0"]) == 1
     assert "-j takes a number of workers of at least 1" in capsys.readouterr().err
+    assert main(["reproduce", "--data", "/no/such/folder"]) == 1
+    assert "--data /no/such/folder: no such folder" in capsys.readouterr().err
 
 
 def test_list_names_every_artefact_and_its_runs(capsys):

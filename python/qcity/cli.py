@@ -215,9 +215,13 @@ def _cmd_reproduce(args) -> int:
             return 0
         if args.jobs < 1:
             raise QcityError(f"-j takes a number of workers of at least 1, got {args.jobs}")
+        if args.data and not os.path.isdir(args.data):
+            raise QcityError(f"--data {args.data}: no such folder (it should hold the public dataset files)")
         return reproduce(args.artefacts, args.out, args.quick, args.jobs, args.data)
     except KeyError as e:
         raise QcityError(e.args[0]) from None
+    except PermissionError as e:
+        raise QcityError(f"cannot write the output: {e}") from None
 
 
 _SYNTH_SOURCES = {"bot-iot", "ton-iot-telemetry", "flows-bot-iot"}

@@ -58,7 +58,12 @@ def reproduce(names: list[str], out: str | Path = "reproduce", quick: bool = Fal
     artefacts = select(names)
     context = Context(Path(out).resolve(), quick=quick, data=Path(data).resolve() if data else None)
     context.out.mkdir(parents=True, exist_ok=True)
-    outcome = execute(artefacts, STEPS, context, jobs, stream)
+    try:
+        outcome = execute(artefacts, STEPS, context, jobs, stream)
+    except KeyboardInterrupt:
+        stream.write(f"interrupted: the runs and computations that finished are kept in {context.out}; the same command "
+                     "continues where this one stopped\n")
+        raise
     built = dict(outcome.built)
     for a in artefacts:
         if a.key not in built:
