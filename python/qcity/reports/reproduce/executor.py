@@ -320,17 +320,12 @@ def execute(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], co
                 else:
                     write_atomically(_timings_path(context), json.dumps(outcome.seconds, indent=0).encode())
                 progress.line(list(running.values()), t, took)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # runs in progress finish their own file (or leave none); nothing new starts
         outcome.interrupted = True
-        for future in running:
-            future.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in list(getattr(pool, "_processes", {}).values()):
-            p.terminate()
         raise
     finally:
         progress.close()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not outcome.interrupted, cancel_futures=True)
         outcome.wall_seconds = time.perf_counter() - start
     return outcome
 
