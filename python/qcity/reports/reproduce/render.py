@@ -76,8 +76,10 @@ def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[st
     runs_of = {name: _step_seconds(name, seconds) for name in steps}
     mode = ("quick mode: one repetition and shorter runs, to check the pipeline; its numbers are not the comparison"
             if context.quick else "full mode")
-    head = (f"qcity reproduce, {mode}. Wall time {wall_seconds / 60:.1f} min on {info['cores']} cores "
-            f"({info['cpu']}, {info['memory']}, {info['os']}, Python {info['python']}).")
+    machine_time = sum(v for k, v in seconds.items() if not k.startswith("build:")) / 60
+    head = (f"qcity reproduce, {mode}. Wall time of this invocation {wall_seconds / 60:.1f} min on {info['cores']} "
+            f"cores ({info['cpu']}, {info['memory']}, {info['os']}, Python {info['python']}); the runs and computations "
+            f"behind the report took {machine_time:.1f} core-min in all (runs reused from earlier invocations included).")
     rows_frame = pd.DataFrame([{"artefact": a.key, "seed": a.paper, **dict(zip(COLUMNS, _cells(r))),
                                 "qcity_mean": r.ours, "qcity_ci95": r.ours_ci}
                                for a in artefacts for r in results[a.key].rows])
