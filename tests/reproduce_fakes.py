@@ -38,7 +38,7 @@ def build_broken(context: Context) -> ArtefactResult:
 STEPS = {s.name: s for s in (
     Sweep("ring", "ring", "RingSweep", settings=SHORT + ("repeat=1",), cost=0.1),
     Sweep("chain", "ring", "RingSweep", settings=SHORT + ("repeat=1",), sequential=True, cost=0.1),
-    Compute("count", count_runs, after=("ring",), cost=0.1),
+    Compute("count", count_runs, after=("ring",), cost=0.1, uses_data=True),
     Compute("trail", trail, after=("chain",), cost=0.1),
     Compute("broken", broken, cost=0.1),
 )}

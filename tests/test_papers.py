@@ -57,7 +57,7 @@ def test_seed003_tables_are_complete():
 
 
 def test_lookup_of_one_entry():
-    assert papers.one(paper="001", measure="qber", condition="noisy").value == 0.0714
+    assert papers.one(paper="001", measure="qber", condition="noisy", quantity="mean QBER").value == 0.0714
     with pytest.raises(LookupError, match="match"):
         papers.one(paper="001", measure="qber")
 

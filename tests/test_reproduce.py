@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,15 @@ from qcity.reports.papers import Reported
 from qcity.reports.reproduce import ARTEFACTS, STEPS
 from qcity.reports.reproduce.executor import execute, needed_steps, plan_tasks
 from qcity.reports.reproduce.plan import Artefact, Compute, Context
-from qcity.reports.reproduce.verdict import CONTRADICTED, DIFFERS, REPRODUCED, claim_row, compare_value
+from qcity.reports.reproduce.verdict import (
+    CONTRADICTED,
+    DIFFERS,
+    NOT_MEASURED,
+    REPRODUCED,
+    claim_row,
+    compare_value,
+    value_row,
+)
 
 
 def test_steps_run_in_dependency_order_and_complete_results_are_reused(tmp_path):
@@ -115,17 +124,46 @@ def test_list_names_every_artefact_and_its_runs(capsys):
 
 def test_verdicts_of_numbers_ranges_and_claims():
     number = Reported("001", "Fig. 4", "mean latency", "ms", value=20.3)
-    assert compare_value(21.0, 0.5, number) == (REPRODUCED, "+0.7 ms, 1x")
-    assert compare_value(30.0, 0.5, number)[0] == DIFFERS
-    assert compare_value(30.0, 12.0, number)[0] == DIFFERS  # a wide interval never turns a difference into agreement
+    assert compare_value(21.0, number) == (REPRODUCED, "+0.7 ms, 1x")
+    assert compare_value(30.0, number)[0] == DIFFERS
+    row = value_row(number, 30.0, 12.0)  # a wide interval is shown but never turns a difference into agreement
+    assert row.verdict == DIFFERS and row.ours_shown() == "30 ± 12"
     span = Reported("003", "Section 4.3", "PDR", "%", low=94, high=97)
-    assert compare_value(95.0, None, span) == (REPRODUCED, "inside the range")
-    assert compare_value(80.0, 1.0, span) == (DIFFERS, "-14 points from the range")
-    assert compare_value(98.0, None, span) == (REPRODUCED, "within the tolerance of the range")
+    assert compare_value(95.0, span) == (REPRODUCED, "inside the range")
+    assert compare_value(80.0, span) == (DIFFERS, "-14 points from the range")
+    assert compare_value(98.5, span) == (REPRODUCED, "within the tolerance of the range")
+    pdr = Reported("003", "Table 2", "PDR", "%", value=89)
+    assert compare_value(87.5, pdr)[0] == REPRODUCED and compare_value(81.1, pdr)[0] == DIFFERS  # 2 points, not 10 %
     claim = Reported("000", "Lay summary", "RL routing", "", claim="delivered more packets")
     assert claim_row(claim, True, "0.9 vs 0.8").verdict == REPRODUCED
     assert claim_row(claim, False, "0.7 vs 0.8", opposite=True).verdict == CONTRADICTED
     assert claim_row(claim, False, "0.8 vs 0.8").verdict == DIFFERS
+    assert claim_row(claim, None, "").verdict == NOT_MEASURED
+
+
+def test_stale_results_are_run_again(tmp_path):
+    """Result files from other settings (or another qcity) never count as complete."""
+    context = Context(tmp_path)
+    wanted = [fakes.ARTEFACTS["T-count"]]
+    execute(wanted, fakes.STEPS, context, jobs=2, stream=io.StringIO())
+    other = dict(fakes.STEPS)
+    other["ring"] = replace(fakes.STEPS["ring"], settings=("sim-time-limit=3s", "repeat=1"))
+    notes: list[str] = []
+    tasks, reused = plan_tasks(wanted, other, context, {}, notes)
+    assert reused == 0 and sum(t.kind == "run" for t in tasks.values()) == 9
+    assert notes == ["ring: its 9 result file(s) came from other settings or another version of qcity's models or "
+                     "code: running them again"]
+    assert not list(context.results("ring").glob("*.sca"))
+
+
+def test_a_computation_is_redone_when_its_inputs_change(tmp_path):
+    context = Context(tmp_path)
+    wanted = [fakes.ARTEFACTS["T-count"]]
+    execute(wanted, fakes.STEPS, context, jobs=1, stream=io.StringIO())
+    assert plan_tasks(wanted, fakes.STEPS, context, {})[1] == 10
+    with_data = Context(tmp_path, data=tmp_path)  # as a later reproduce --data would
+    tasks, reused = plan_tasks(wanted, fakes.STEPS, with_data, {})
+    assert reused == 9 and "compute:count" in tasks
 
 
 # ---- the whole quick reproduction (what CI runs) ----------------------------------------------------------

@@ -174,7 +174,8 @@ void ResultWriter::commit()
     ok = (std::fclose(f) == 0) && ok;
     if (!ok)
         throw cRuntimeError("Error writing output scalar file '%s'", scaTmp.c_str());
-    renameInto(scaTmp, scaPath_);
+    // The vector file goes into place first: sweeps take an existing .sca for a finished run, so a run
+    // stopped between the two renames must not leave a .sca without its .vec.
     if (vec_) {
         ok = std::fclose(vec_) == 0;
         vec_ = nullptr;
@@ -184,6 +185,7 @@ void ResultWriter::commit()
     }
     else
         std::remove(vecPath_.c_str());  // no vectors recorded: no stale file from an older run
+    renameInto(scaTmp, scaPath_);
     enabled_ = false;
 }
 

@@ -6,6 +6,8 @@ cPar::doubleValueInUnit); tests check the two agree.
 
 from __future__ import annotations
 
+import re
+
 # unit -> (factor to base, base unit)
 UNITS: dict[str, tuple[float, str]] = {
     "s": (1, "s"), "d": (86400, "s"), "h": (3600, "s"), "min": (60, "s"), "ms": (1e-3, "s"),
@@ -45,3 +47,12 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float:
     if base(from_unit) != base(to_unit):
         raise ValueError(f"cannot convert {from_unit} to {to_unit}")
     return value * factor(from_unit) / factor(to_unit)
+
+
+def value_in(text: str, unit: str | None) -> float:
+    """A value as NED and result files write it ("10km", "32000000Hz", "0.5") in ``unit``."""
+    m = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)\s*", str(text))
+    if not m or (m.group(2) and not is_unit(m.group(2))):
+        raise ValueError(f"not a number with a known unit: {text!r}")
+    return convert(float(m.group(1)), m.group(2) or None, unit) if m.group(2) or unit else float(m.group(1))
+

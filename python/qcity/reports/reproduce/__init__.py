@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .catalogue import ARTEFACTS, STEPS, select
-from .executor import execute, failure_rows, needed_steps, scenario_ini, sweep_settings
+from .executor import code_fingerprint, execute, failure_rows, needed_steps, scenario_ini, sweep_settings
 from .plan import ArtefactResult, Context, Sweep, write_atomically
 from .render import write_report
 
@@ -65,16 +65,26 @@ def reproduce(names: list[str], out: str | Path = "reproduce", quick: bool = Fal
                      "continues where this one stopped\n")
         raise
     built = dict(outcome.built)
+    code = code_fingerprint(True)
     for a in artefacts:
         if a.key not in built:
             built[a.key] = ArtefactResult(rows=failure_rows(a, outcome))
-        write_atomically(_stored(context, a.key), pickle.dumps(built[a.key]))
-    # the report shows every artefact built into this folder so far, not only this call's
-    shown = [a for a in ARTEFACTS.values() if a.key in built or _stored(context, a.key).exists()]
-    for a in shown:
-        if a.key not in built:
-            built[a.key] = pickle.loads(_stored(context, a.key).read_bytes())
+        write_atomically(_stored(context, a.key), pickle.dumps({"code": code, "result": built[a.key]}))
+    # the report shows every artefact built into this folder so far by this qcity, not only this call's
+    stale = []
+    for a in ARTEFACTS.values():
+        if a.key in built or not _stored(context, a.key).exists():
+            continue
+        stored = pickle.loads(_stored(context, a.key).read_bytes())
+        if isinstance(stored, dict) and stored.get("code") == code:
+            built[a.key] = stored["result"]
+        else:
+            stale.append(a.key)
+    shown = [a for a in ARTEFACTS.values() if a.key in built]
     report, index = write_report(context, shown, STEPS, built, outcome.seconds, outcome.wall_seconds)
+    if stale:
+        stream.write(f"left out of the report, built by another version of qcity: {' '.join(stale)} "
+                     "(qcity reproduce with their keys builds them again)\n")
     failed = [k for k in outcome.failed]
     stream.write(f"report: {report} and {index} ({outcome.wall_seconds / 60:.1f} min)\n")
     if failed:

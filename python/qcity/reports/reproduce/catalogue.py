@@ -46,7 +46,8 @@ STEPS: dict[str, Sweep | Compute] = {s.name: s for s in (
     Compute("puf", seed000.compute_puf, cost=10, purpose="Q-PUF error rates, modelling attack, costs"),
     Compute("scheduling", seed000.compute_scheduling, cost=30, purpose="MF-MBO, MBO, GA, PSO, Min-Min, CP-SAT"),
     # seed 002
-    Compute("datasets", seed002.compute_datasets, cost=20, purpose="detectors on the public datasets' files (--data)"),
+    Compute("datasets", seed002.compute_datasets, cost=20, uses_data=True,
+            purpose="detectors on the public datasets' files (--data)"),
 )}
 
 _CLASSES = ("ChannelClasses-summary",)
@@ -66,7 +67,7 @@ ARTEFACTS: dict[str, Artefact] = {a.key: a for a in (
              seed001.discarded_keys),
     Artefact("001-fig3", "001", "Fig. 3: attack detection rate, QESIF and baselines", _CLASSES, seed001.fig3),
     Artefact("001-fig4", "001", "Fig. 4: latency per channel class", _CLASSES, seed001.fig4),
-    Artefact("001-fig5", "001", "Fig. 5: throughput per channel class", _CLASSES, seed001.fig5),
+    Artefact("001-fig5", "001", "Fig. 5: throughput per channel class", _CLASSES + ("Load-summary",), seed001.fig5),
     Artefact("001-fig6", "001", "Fig. 6: energy per session per channel class", _CLASSES, seed001.fig6),
     Artefact("001-fig7", "001", "Fig. 7: ablation (no QKD, no Q-IDS, no hybrid stack)", _CLASSES, seed001.fig7),
     Artefact("001-theorem1", "001", "Theorem 1: the security-level bound", _CLASSES, seed001.theorem1),

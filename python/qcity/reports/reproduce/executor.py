@@ -10,6 +10,8 @@ not depend on which worker ran it or on how many there are.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import multiprocessing
 import pickle
@@ -61,14 +63,17 @@ def _do_run(ini: str, config: str, run_number: int, result_dir: str, settings: t
     return execute_run(ini, config, run_number, result_dir=result_dir, overrides=list(settings)).elapsed_seconds
 
 
-def _do_compute(step: Compute, context: Context) -> None:
-    write_atomically(context.computed_path(step.name), pickle.dumps(step.function(context, context.quick)))
+def _do_compute(step: Compute, context: Context, inputs: dict) -> None:
+    path = context.computed_path(step.name)
+    write_atomically(path, pickle.dumps(step.function(context, context.quick)))
+    write_atomically(_inputs_path(path), json.dumps(inputs).encode())
 
 
 def _do_build(artefact: Artefact, context: Context) -> ArtefactResult:
     start = time.perf_counter()
     result = artefact.build(context)
     result.seconds = time.perf_counter() - start
+    result.built_at = time.strftime("%Y-%m-%d %H:%M")
     return result
 
 
@@ -80,6 +85,68 @@ def _timed(function: Callable, *args):
     except Exception as e:  # the message travels back; the traceback would not
         raise RuntimeError(f"{type(e).__name__}: {e}\n{traceback.format_exc()}") from None
     return value, time.perf_counter() - start
+
+
+# ---- what decides a result: reuse only what the same code and settings made -----------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def code_fingerprint(with_reports: bool) -> str:
+    """A digest of the files that decide results: qcity's models (NED, ini, C++), its compiled kernel and
+    its Python package; the reports package only for computations (``with_reports``), so editing how a
+    report is drawn does not throw away the runs."""
+    import importlib.util
+
+    from ...sim.runner import package_models_dir
+
+    package = Path(__file__).resolve().parents[2]
+    files = [f for f in package.rglob("*") if f.is_file() and f.suffix in (".py", ".npz", ".ned", ".ini", ".cc", ".h")
+             and "__pycache__" not in f.parts and (with_reports or "reports" not in f.relative_to(package).parts)]
+    models = package_models_dir()
+    if not models.is_relative_to(package):  # an editable install keeps the models in the checkout
+        files += [f for f in models.rglob("*") if f.is_file() and f.suffix in (".ned", ".ini", ".cc", ".h")]
+    core = importlib.util.find_spec("qcity._core")
+    if core is not None and core.origin:
+        files.append(Path(core.origin))
+    digest = hashlib.sha256()
+    for f in sorted(files):
+        digest.update(str(f.name).encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _inputs_path(path: Path) -> Path:
+    return path.with_name(path.name + ".inputs.json")
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def sweep_inputs(step: Sweep, context: Context) -> dict:
+    return {"config": step.config, "settings": list(sweep_settings(step, context)), "code": code_fingerprint(False)}
+
+
+def compute_inputs(step: Compute, context: Context) -> dict:
+    return {"data": str(context.data) if step.uses_data else "", "mode": context.mode, "code": code_fingerprint(True)}
+
+
+def _forget_stale_runs(step: Sweep, context: Context, notes: list[str]) -> None:
+    """Result files another qcity or other settings made are removed, so they are run again; the
+    folder then records what its runs are made with."""
+    folder = context.results(step)
+    manifest, wanted = _inputs_path(folder / "runs"), sweep_inputs(step, context)
+    old = sorted(folder.glob("*.sca")) + sorted(folder.glob("*.vec"))
+    if _read_json(manifest) != wanted:
+        if old:
+            notes.append(f"{step.name}: its {len([f for f in old if f.suffix == '.sca'])} result file(s) came from "
+                         "other settings or another version of qcity's models or code: running them again")
+            for f in old:
+                f.unlink()
+        write_atomically(manifest, json.dumps(wanted).encode())
 
 
 # ---- planning ------------------------------------------------------------------------------------------
@@ -123,9 +190,11 @@ def needed_steps(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute
 
 
 def plan_tasks(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], context: Context,
-               seconds: dict[str, float]) -> tuple[dict[str, Task], int]:
+               seconds: dict[str, float], notes: list[str] | None = None) -> tuple[dict[str, Task], int]:
     """The tasks still to do (runs without a result file, computations without a stored result, every
-    build) with their dependencies, and how many runs and computations are complete already."""
+    build) with their dependencies, and how many runs and computations are complete already. Results
+    made by other code or settings do not count as complete (``notes`` says which were dropped)."""
+    notes = [] if notes is None else notes
     from ...sim.ini import IniFile
     from ...sim.runner import result_paths
 
@@ -137,6 +206,7 @@ def plan_tasks(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute],
         after = {k for before in step.after for k in pending[before]}
         keys: list[str] = []
         if isinstance(step, Sweep):
+            _forget_stale_runs(step, context, notes)
             ini = scenario_ini(step.scenario)
             settings = sweep_settings(step, context)
             runs = IniFile(ini, settings).runs(step.config)
@@ -153,11 +223,14 @@ def plan_tasks(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute],
                 keys.append(key)
                 previous = key
         else:
-            if context.computed_path(name).exists() and not after:  # (a sweep it reads is still running: redo it)
+            path = context.computed_path(name)
+            # reused when the same code made it from the same inputs, and no run it reads is still to do
+            if path.exists() and not after and _read_json(_inputs_path(path)) == compute_inputs(step, context):
                 reused += 1
             else:
                 key = f"compute:{name}"
-                tasks[key] = Task(key, "compute", name, name, seconds.get(key, step.cost), (step,), set(after))
+                tasks[key] = Task(key, "compute", name, name, seconds.get(key, step.cost),
+                                  (step, compute_inputs(step, context)), set(after))
                 keys.append(key)
         pending[name] = keys
     for a in artefacts:
@@ -279,8 +352,11 @@ def execute(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], co
     """Does every task the artefacts need, ``jobs`` at a time; returns the artefact results and failures."""
     start = time.perf_counter()
     seconds = load_timings(context)
-    tasks, reused = plan_tasks(artefacts, steps, context, seconds)
+    notes: list[str] = []
+    tasks, reused = plan_tasks(artefacts, steps, context, seconds, notes)
     outcome = Outcome(reused=reused, seconds=dict(seconds))
+    for note in notes:
+        stream.write(note + "\n")
     stream.write(f"reproduce ({context.mode}): {len(artefacts)} artefact(s), {sum(t.kind != 'build' for t in tasks.values())} "
                  f"run(s) and computation(s) to do, {reused} complete already; {jobs} worker(s); output in {context.out}\n")
     readers = {name: [a.key for a in artefacts if name in needed_steps([a], steps)] for name in steps}
@@ -334,7 +410,7 @@ def _submit(pool: ProcessPoolExecutor, task: Task, context: Context) -> Future:
     if task.kind == "run":
         return pool.submit(_timed, _do_run, *task.args)
     if task.kind == "compute":
-        return pool.submit(_timed, _do_compute, task.args[0], context)
+        return pool.submit(_timed, _do_compute, task.args[0], context, task.args[1])
     return pool.submit(_timed, _do_build, task.args[0], context)
 
 

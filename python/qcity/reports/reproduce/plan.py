@@ -47,6 +47,7 @@ class Compute:
     after: tuple[str, ...] = ()
     cost: float = 10.0
     purpose: str = ""
+    uses_data: bool = False           # reads the --data folder (so another folder means computing it again)
 
 
 Step = Sweep | Compute
@@ -88,6 +89,7 @@ class ArtefactResult:
     figures: list[str] = field(default_factory=list)   # PNG files; an SVG of each lies beside it
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    built_at: str = ""        # when it was built (the report marks artefacts an earlier invocation built)
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,9 @@ class Context:
         return self.out / "runs" / self.mode / name
 
     def work(self, *parts: str) -> Path:
-        """The folder for files runs and computations write besides results (trained models, Q-tables)."""
-        path = self.out / "work" / self.mode / Path(*parts)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        """The folder for files runs and computations write besides results (trained models, Q-tables);
+        whoever writes there makes it."""
+        return self.out / "work" / self.mode / Path(*parts)
 
     def computed_path(self, name: str) -> Path:
         return self.out / "computed" / self.mode / f"{name}.pickle"
@@ -136,6 +137,11 @@ class Context:
         path = self.out / key
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def csv(self, key: str, name: str, table) -> str:
+        """Writes an artefact's table (a DataFrame) as ``name`` in its folder; returns the name."""
+        table.to_csv(self.artefact_dir(key) / name, index=False)
+        return name
 
 
 def write_atomically(path: Path, data: bytes) -> None:

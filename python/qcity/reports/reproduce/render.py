@@ -92,9 +92,11 @@ def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[st
         summary.append([a.key, a.title, *(str(counts.get(v, 0)) for v in VERDICTS), f"{per_artefact[a.key]:.0f}"])
     total = Counter(r.verdict for a in artefacts for r in results[a.key].rows)
     md.append("Verdicts: " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS) + ". A row is *reproduced* when our "
-              "mean is within 10 % of the paper's number (another tolerance where the row's artefact says so) or inside "
-              "its range, or when our runs bear out its claim; *differs* when not; *contradicted* when our runs show the "
-              "opposite of a claim beyond their 95 % intervals.\n")
+              "mean is within 10 % of the paper's number (for percentages, also within 2 points; exact for set-up "
+              "values) or inside its range widened the same way, or when our runs bear out its claim; *differs* when "
+              "not, or when a claim holds only in part; *contradicted* when our runs show the opposite of a claim "
+              "beyond their 95 % intervals; *not measured* when the row says why it cannot be. Our interval is shown "
+              "beside our mean but never widens a match.\n")
     page.append(f"<p>{html.escape(md[-1].strip())}</p>".replace("*", ""))
     header = ["artefact", "title", *VERDICTS, "seconds"]
     md.append(_md_table(header, summary))
@@ -117,7 +119,8 @@ def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[st
                             f"<figcaption><a href='{a.key}/{Path(fig).with_suffix('.svg').name}'>SVG</a></figcaption></figure>")
             md.append(_md_table(list(COLUMNS), [_cells(x) for x in r.rows]))
             page.append(_html_table(list(COLUMNS), [_cells(x) for x in r.rows], "comparison"))
-            extra = [*r.notes, f"built in {r.seconds:.1f} s" + (f"; runs: {runs_text}" if runs_text else "")]
+            when = f" on {r.built_at}" if r.built_at else ""
+            extra = [*r.notes, f"built in {r.seconds:.1f} s{when}" + (f"; runs: {runs_text}" if runs_text else "")]
             if r.tables:
                 extra.append("tables: " + ", ".join(f"[{t}]({a.key}/{t})" for t in r.tables))
             md.append("\n" + "\n".join(f"- {x}" for x in extra) + "\n")

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ... import units
 from ...ids.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
 from ...ids.evaluate import blocked_binary_detection, cross_validate_binary, ton_iot_telemetry_features
 from ..papers import reported
 from .plan import ArtefactResult, Context, Row
 from .seed001 import SUMMARY, _interval_ms, encryption_cost_table
 from .verdict import claim_row, mean_ci, not_measured, value_row
+
+CHEAP = 0.05  # "minimum resources when encrypting": our reading, cryptography under 5 % of a device's energy
 
 #: dataset -> (file name patterns, loader); the largest matching file in --data is used
 DATASETS = {
@@ -90,7 +93,7 @@ def detection(context: Context) -> ArtefactResult:
             m, c = mean_ci(g.adr)
             classes = per_class[per_class.detector == detector]
             shuffled = entry["shuffled"].set_index("detector").adr.get(detector, float("nan"))
-            row = value_row(rate, m, c, scale=100, tolerance=0.02,
+            row = value_row(rate, m, c, scale=100,
                             why="per class: " + ", ".join(f"{r['class']} {100 * r.adr:.0f} %" for _, r in classes.iterrows())
                             + "; " + _features_why(m, shuffled))
             row.subject, row.condition = detector.replace("_", " "), name
@@ -118,36 +121,38 @@ def encryption(context: Context) -> ArtefactResult:
     table = encryption_cost_table(context)
     setup = context.computed(SUMMARY)["setup"]
     rows = []
-    for variant in ("QESIF", "QLSN", "noHybrid"):
+    shares = {}
+    for variant in ("QESIF", "QLSN"):
         t = table[table.variant == variant]
         if t.empty:
             continue
         crypto_ms = float(t.crypto_ms_per_reading.iloc[0])
         session_mj = float(t.energy_per_session_mJ.iloc[0])
         # CPU energy of the cryptography per reading at the device's active power (Battery.cpuActivePower)
-        crypto_mj = crypto_ms * 1e-3 * _watts(setup["cpuActivePower"]) * 1e3
+        crypto_mj = crypto_ms * 1e-3 * units.value_in(setup["cpuActivePower"], "W") * 1e3
         readings_per_session = _interval_ms(setup["rekeyInterval"]) / _interval_ms(setup["sendInterval"])
-        share = crypto_mj * readings_per_session / session_mj
-        holds = share < 0.05
+        shares[variant] = crypto_mj * readings_per_session / session_mj
+        holds = shares[variant] < CHEAP
         row = claim_row(ref, holds, f"{crypto_ms:.3f} ms of CPU per reading ({1e3 * crypto_mj:.1f} uJ), "
-                        f"{100 * share:.1f} % of a device's energy per session "
-                        f"({t.handshake_bytes_per_device.iloc[0]:.0f} handshake bytes per device)", ours=100 * share,
+                        f"{100 * shares[variant]:.1f} % of a device's energy per session; "
+                        f"{t.handshake_bytes_per_device.iloc[0]:.0f} handshake bytes per device "
+                        f"(minimal: under {100 * CHEAP:.0f} %, our threshold)", ours=100 * shares[variant],
                         unit="% of device energy",
                         why="" if holds else "session set-up (ML-KEM encapsulation and its fragments) dominates")
-        row.subject = {"QESIF": "QESIF (adaptive QKD/ML-KEM)", "QLSN": "ML-KEM only", "noHybrid": "QKD keys only"}[variant]
+        row.subject = {"QESIF": "QESIF (QKD keys, ML-KEM when the pool is empty)", "QLSN": "ML-KEM only"}[variant]
+        rows.append(row)
+    if len(shares) == 2:  # comparative: does the hybrid stack spend less than post-quantum alone?
+        less = shares["QESIF"] < shares["QLSN"]
+        row = claim_row(ref, less, f"QESIF {100 * shares['QESIF']:.1f} % against ML-KEM only {100 * shares['QLSN']:.1f} %",
+                        why="" if less else "QESIF's sessions fall back to ML-KEM as often as they use QKD keys")
+        row.subject = "QESIF against ML-KEM only"
         rows.append(row)
     table.to_csv(context.artefact_dir(key) / "encryption.csv", index=False)
     return ArtefactResult(rows, ["encryption.csv"], [],
                           ["AES-256-GCM per reading and ML-KEM-768 per session at published Cortex-M cycle counts "
-                           "(DeviceSecurity.ned); a claim holds when cryptography is under 5 % of the device's energy"])
-
-
-def _watts(text: str) -> float:
-    """A power parameter as recorded (14.4mW) in W."""
-    from ... import units
-
-    number = text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return units.convert(float(number), text[len(number):], "W")
+                           "(DeviceSecurity.ned), clean channel class; the paper gives no number, so 'minimum' is read "
+                           f"as under {100 * CHEAP:.0f} % of the device's energy (our threshold) and as less than "
+                           "post-quantum sessions alone"])
 
 
 def _features_why(blocked: float, shuffled: float) -> str:
@@ -157,4 +162,3 @@ def _features_why(blocked: float, shuffled: float) -> str:
                 "attack run on both sides of the split inflate it; time blocks remove that leak")
     return (f"shuffled folds give {100 * shuffled:.0f} % too: a reading here is a fridge's temperature and a high/low "
             "flag, which the attacks barely change, so the features do not separate the classes")
-

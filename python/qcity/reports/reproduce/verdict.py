@@ -1,8 +1,8 @@
 """Verdicts: our value beside the paper's, and whether the paper's result is reproduced.
 
-- **reproduced**: our mean within ``tolerance`` (relative, 10 % unless a row says otherwise) of
-  the paper's number, or inside its range widened by the tolerance; a claim that our runs bear
-  out. Our 95 % interval is shown beside the mean but never widens the match: an interval made
+- **reproduced**: our mean within ``tolerance`` (relative, 10 % unless a row says otherwise, and
+  for percentages never more than 2 points) of the paper's number, or inside its range widened
+  the same way; a claim that our runs bear out. Our 95 % interval is shown beside the mean but never widens the match: an interval made
   wide by few or scattered repetitions must not turn a difference into agreement.
 - **differs**: a number or range outside that, or a claim only partly borne out.
 - **contradicted**: a claim of direction (better, lower, more) whose opposite our runs show
@@ -37,18 +37,28 @@ def _g(x: float) -> str:
     return f"{x:.3g}"
 
 
-def compare_value(ours: float, ci: float | None, ref: Reported, tolerance: float = 0.1) -> tuple[str, str]:
-    """The verdict and the difference in words of our mean (with its interval) against a number or range."""
+#: for quantities in %, the match is also never looser than this many percentage points (10 % of a PDR
+#: of 89 % would be 8.9 points, more than what separates the schemes the papers compare)
+POINTS = 2.0
+
+
+def _slack(value: float, unit: str, tolerance: float) -> float:
+    allowed = tolerance * abs(value)
+    return min(allowed, POINTS) if unit == "%" else allowed
+
+
+def compare_value(ours: float, ref: Reported, tolerance: float = 0.1) -> tuple[str, str]:
+    """The verdict and the difference in words of our mean against a number or a range."""
     if ours is None or ours != ours:
         return NOT_MEASURED, ""
     unit = f" {ref.unit}" if ref.unit and ref.unit != "%" else ("" if not ref.unit else " points")
     if ref.value is not None:
         diff = ours - ref.value
         ratio = f", {ours / ref.value:.2g}x" if ref.value else ""
-        near = abs(diff) <= tolerance * abs(ref.value)
+        near = abs(diff) <= _slack(ref.value, ref.unit, tolerance)
         return (REPRODUCED if near else DIFFERS), f"{diff:+.3g}{unit}{ratio}"
     if ref.is_range:
-        low, high = ref.low * (1 - tolerance), ref.high * (1 + tolerance)
+        low, high = ref.low - _slack(ref.low, ref.unit, tolerance), ref.high + _slack(ref.high, ref.unit, tolerance)
         if low <= ours <= high:
             inside = ref.low <= ours <= ref.high
             return REPRODUCED, "inside the range" if inside else "within the tolerance of the range"
@@ -62,10 +72,10 @@ def value_row(ref: Reported, ours: float, ci: float | None, why: str = "", toler
     """A row for a number the paper reports; ``scale`` turns our value into the paper's unit."""
     ours_scaled = ours * scale if ours is not None else None
     ci_scaled = ci * scale if ci is not None and ci == ci else None
-    verdict, diff = compare_value(ours_scaled, ci_scaled, ref, tolerance)
+    verdict, diff = compare_value(ours_scaled, ref, tolerance)
     return Row(quantity=ref.quantity, subject=ref.subject, condition=ref.condition, unit=ref.unit, ours=ours_scaled,
-               ours_ci=ci_scaled, ours_text=ours_text, theirs=ref.shown, difference=diff, verdict=verdict,
-               why=why if verdict != REPRODUCED or why else "", reference=ref)
+               ours_ci=ci_scaled, ours_text=ours_text, theirs=ref.shown, difference=diff, verdict=verdict, why=why,
+               reference=ref)
 
 
 def claim_row(ref: Reported, holds: bool | None, ours_text: str, why: str = "", opposite: bool = False,
@@ -94,9 +104,16 @@ def significantly_less(a: Iterable[float], b: Iterable[float]) -> bool:
     return ma + ca < mb - cb
 
 
-def within_range(values: Iterable[float], ref: Reported, slack: float) -> tuple[bool, list[float]]:
-    """Are all ``values`` inside the paper's range widened by ``slack`` (in the range's unit)? Also returns
+def within_range(values: Iterable[float], ref: Reported, tolerance: float = 0.1) -> tuple[bool, list[float]]:
+    """Are all ``values`` inside the paper's range, widened as :func:`compare_value` widens it? Also returns
     the values outside it."""
-    outside = [v for v in values if not ref.low - slack <= v <= ref.high + slack]
+    low, high = ref.low - _slack(ref.low, ref.unit, tolerance), ref.high + _slack(ref.high, ref.unit, tolerance)
+    outside = [v for v in values if not low <= v <= high]
     return not outside, outside
+
+
+def all_equal(*groups: Iterable[float]) -> bool:
+    """Do the groups hold the same values run for run (variants that run identical sessions)?"""
+    first = [list(g) for g in groups]
+    return bool(first) and all(g == first[0] for g in first[1:]) and bool(first[0])
 
