@@ -30,6 +30,9 @@ network Ring {
     ("**.tokens = (1", r"omnetpp\.ini:3"),
     ("seed-set = ${seedset=1,2}", r"omnetpp\.ini:3: \$\{seedset\} is a predefined variable"),  # as opp_run refuses it
     ("**.tokens = ${repetition=1,2}", r"omnetpp\.ini:3: \$\{repetition\} is a predefined variable"),
+    ("**.tokens = ${n=1,2", r"omnetpp\.ini:3: '\$\{' at column 1 without its closing '\}' in the value of '\*\*\.tokens'"),
+    ('**.label = "open', r"omnetpp\.ini:3: string literal without its closing quote in the value of '\*\*\.label'"),
+    ("sim-time-limit = 1xs", r"omnetpp\.ini:3: unknown unit 'xs'"),
 ])
 def test_bad_ini_values_name_the_line(scenario, ini_body, message):
     ini = scenario(NET, f"[General]\nnetwork = Ring\n{ini_body}\n")
@@ -138,3 +141,18 @@ def test_extends_lookup_order(tmp_path):
     assert run.lookup("Net.m.x").value == "2"
     assert run.lookup("Net.m.y").value == "1"
     assert run.lookup("Net.m.z").value == "3"
+
+
+def test_unknown_network_names_the_ini_line(scenario):
+    ini = scenario(NET, "[General]\nsim-time-limit = 1s\nnetwork = Rnig\n")
+    with pytest.raises(IniError, match=r"omnetpp\.ini:3: network 'Rnig': NED type 'Rnig' not found"):
+        execute_run(ini, "General", 0)
+
+
+def test_the_run_command_names_the_ini_line_of_a_bad_time_limit(scenario, capsys):
+    from qcity.cli import main
+
+    ini = scenario(NET, "[General]\nnetwork = Ring\nsim-time-limit = 1xs\n")
+    assert main(["run", str(ini)]) == 1
+    assert "omnetpp.ini:3: unknown unit 'xs'" in capsys.readouterr().err
+

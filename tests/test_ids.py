@@ -75,3 +75,17 @@ def test_qids_quiet_on_a_clean_link_alerts_on_eavesdropping():
 def test_qids_rejects_bad_weights():
     with pytest.raises(ValueError, match="sum to 1"):
         QuantumIds(weights=(0.5, 0.5, 0.5))
+
+
+def test_a_last_line_without_line_end_is_complete_but_a_cut_line_is_not(tmp_path):
+    header = "pkSeqID\tproto\tsaddr\tsport\tdaddr\tdport\tseq\tstddev\tN_IN_Conn_P_SrcIP\tmin\tstate_number\tmean\t" \
+             "N_IN_Conn_P_DstIP\tdrate\tsrate\tmax\tattack\tcategory\tsubcategory"
+    row = "1\tudp\t192.168.100.147\t6551\t192.168.100.3\t80\t251\t0\t100\t4.9\t4\t4.9\t100\t0\t0.2\t4.9\t1\tDDoS\tUDP"
+    whole = tmp_path / "bot.tsv"
+    whole.write_text(f"{header}\n{row}\n{row}")  # as many published files end: no line end after the last row
+    assert len(load_bot_iot(whole).valid()) == 2
+    cut = tmp_path / "cut.tsv"
+    cut.write_text(f"{header}\n{row}\n{row[:40]}")
+    with pytest.raises(DatasetError, match=r"cut\.tsv:3: file is truncated: its last line has 5 of the header's 19 fields"):
+        load_bot_iot(cut)
+

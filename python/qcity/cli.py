@@ -88,8 +88,10 @@ def _cmd_run(args) -> int:
         return 0
     numbers = parse_run_filter(args.runs, len(runs)) if args.runs else [0]
     for n in numbers:
-        limit_text = args.sim_time_limit or runs[n].option("sim-time-limit")
-        progress = _Progress(parse_time(limit_text) if limit_text else None, f"{args.config} #{n}")
+        limit = (parse_time(args.sim_time_limit) if args.sim_time_limit  # an ini value's errors name its file:line
+                 else parse_time(runs[n].options["sim-time-limit"].value, runs[n].options["sim-time-limit"])
+                 if "sim-time-limit" in runs[n].options else None)
+        progress = _Progress(limit, f"{args.config} #{n}")
         try:
             result = execute_run(args.inifile, args.config, n, nedpath=_nedpath(args), result_dir=args.result_dir,
                                  sim_time_limit=args.sim_time_limit, progress=progress, overrides=args.overrides)

@@ -37,8 +37,12 @@ class Dataset:
         return self.frame[self.frame["schema_ok"]]
 
 
-def read_rows(path: Path, delimiter: str | None = None) -> tuple[list[str], list[list[str]], str]:
-    """Header (stripped) and rows of a delimited text file; truncated, empty or ragged files are errors with file:line."""
+def read_rows(path: Path, delimiter: str | None = None, line_end_required: bool = False) -> tuple[list[str], list[list[str]], str]:
+    """Header (stripped) and rows of a delimited text file; truncated, empty or ragged files are errors with file:line.
+
+    Many published dataset files end without a line end: there the last line counts as complete, and a
+    file cut mid-line shows as a last row with fewer fields than the header. Files qcity writes itself
+    always end with one (``line_end_required``), so there a missing line end means a cut file."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # TON_IoT's files start with a BOM
     except OSError as e:
@@ -50,13 +54,17 @@ def read_rows(path: Path, delimiter: str | None = None) -> tuple[list[str], list
         raise DatasetError("empty file", str(path))
     if delimiter is None:
         delimiter = "\t" if lines[0].count("\t") > lines[0].count(",") else ","
-    if text and not text.endswith(("\n", "\r")):
+    ended = text.endswith(("\n", "\r"))
+    if line_end_required and not ended:
         raise DatasetError("file is truncated: the last line has no line end", str(path), len(lines))
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     body = rows[1:]
     for i, row in enumerate(body, start=2):
         if len(row) != len(header):
+            if i == len(rows) and not ended and len(row) < len(header):
+                raise DatasetError(f"file is truncated: its last line has {len(row)} of the header's {len(header)} "
+                                   "fields", str(path), i)
             raise DatasetError(f"row has {len(row)} fields, the header has {len(header)}", str(path), i)
     return header, body, delimiter
 

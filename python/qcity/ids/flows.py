@@ -59,7 +59,7 @@ def read_flow_logs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> pd
 
 
 def _read_one(path: Path) -> pd.DataFrame:
-    header, body, _ = read_rows(path)
+    header, body, _ = read_rows(path, line_end_required=True)  # FlowTap always ends its lines
     expected = RECORD_COLUMNS + TRUTH_COLUMNS
     if header != expected:
         raise DatasetError("not a FlowTap flow log: unexpected header", str(path), 1)

@@ -188,6 +188,9 @@ class IniFile:
             key, value = key.strip(), value.strip()
             if not key:
                 raise IniError("missing key before '='", str(path), lineno)
+            problem = _unbalanced(value)
+            if problem:
+                raise IniError(f"{problem} in the value of '{key}'", str(path), lineno)
             if current.get(key):
                 prev = current.get(key)
                 raise IniError(f"duplicate key '{key}' in section [{current.name}] (first at line {prev.line})", str(path), lineno)
@@ -377,6 +380,25 @@ def _satisfies(constraint: Entry, values: dict[str, str]) -> bool:
 
 
 _CONSTRAINT_CONTEXT = context_without_names("in a constraint; refer to iteration variables as $name")
+
+
+def _unbalanced(value: str) -> str | None:
+    """What is left open in a value: a string literal without its closing quote, or a ${ without its }."""
+    in_str, open_at = False, None
+    for i, c in enumerate(value):
+        if c == '"' and (i == 0 or value[i - 1] != "\\"):
+            in_str = not in_str
+        elif not in_str and value.startswith("${", i):
+            if open_at is not None:
+                break
+            open_at = i
+        elif not in_str and c == "}" and open_at is not None:
+            open_at = None
+    if open_at is not None:
+        return f"'${{' at column {open_at + 1} without its closing '}}'"
+    if in_str:
+        return "string literal without its closing quote"
+    return None
 
 
 def _strip_comment(line: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import units
-from ..errors import IniError, QcityError
+from ..errors import IniError, NedError, QcityError
 from ..native import load_core
 from .ini import Entry, IniFile, RunConfig
 from .ned import NedTypes
@@ -164,25 +164,30 @@ def execute_run(
     network_entry = run.options.get("network")
     if network_entry is None:
         raise IniError(f"config {config} does not name a network (set 'network = ...')", ini.path)
+    try:  # a network no NED file defines is the ini line's error
+        types.resolve_network(network_entry.value, Path(ini_path).parent)
+    except NedError as e:
+        raise IniError(f"network '{network_entry.value}': {e.message}", network_entry.file, network_entry.line) from None
     core = load_core()
     sim = core.Simulation()
     seed_set = _int_option(run, "seed-set", run.run_number)
     sim.setup_rngs(seed_set, _int_option(run, "num-rngs", 1))
     builder = NetworkBuilder(sim, types, run)
     builder.build(network_entry.value)
+    # the options are checked before the result folder is made: a run refused for bad input leaves nothing
+    limit = parse_time(sim_time_limit) if sim_time_limit else _time_option(run, "sim-time-limit")
+    cpu_limit = _time_option(run, "cpu-time-limit")
+    warmup = _time_option(run, "warmup-period")
+    if warmup is not None and (warmup < 0 or (limit is not None and warmup >= limit)):
+        e = run.options["warmup-period"]
+        raise IniError(f"warmup-period must be at least 0 and shorter than sim-time-limit, got {e.value}", e.file, e.line)
     rdir = result_dir or run.option("result-dir", "results")
     sca, vec = result_paths(run, rdir)
     sca.parent.mkdir(parents=True, exist_ok=True)
     vec.parent.mkdir(parents=True, exist_ok=True)
     _, header = header_lines(run, network_entry.value, rdir, seed_set)
     sim.open_results(str(sca), str(vec), header)
-    limit = parse_time(sim_time_limit) if sim_time_limit else _time_option(run, "sim-time-limit")
-    cpu_limit = _time_option(run, "cpu-time-limit")
-    warmup = _time_option(run, "warmup-period")
     if warmup is not None:
-        if warmup < 0 or (limit is not None and warmup >= limit):
-            e = run.options["warmup-period"]
-            raise IniError(f"warmup-period must be at least 0 and shorter than sim-time-limit, got {e.value}", e.file, e.line)
         sim.set_warmup_period(warmup)
     report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval,
                      scalar_filter=builder.scalar_wanted)
