@@ -367,7 +367,6 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
         {"hops", hops},
         {"residualEnergy", residual},
         {"queueLength", mac->getQueueLength()},
-        {"settings", routingSettings},
         {"packet", Value::dict({{"deviceId", pkt->deviceId}, {"seq", pkt->seq}, {"hopCount", pkt->hopCount},
                                  {"bytes", pkt->getByteLength()}})},
         {"candidates", Value::dict({{"address", address},
@@ -380,6 +379,8 @@ int MeshRouter::chooseNextHop(const IotPacket *pkt, int hops, const std::vector<
                                     {"queueLength", queue},
                                     {"distance", distance}})},
     });
+    if (!routingSettings.empty())  // only runs that set routingSettings pay for it on every request
+        request.set("settings", routingSettings);
     Value answer = routingHook(request);
     if (answer.kind() != Value::INT)
         throw omnetpp::cRuntimeError("routingHook must return a candidate's MAC address (int) or -1, got a %s", answer.kindName());

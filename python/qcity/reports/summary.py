@@ -44,3 +44,27 @@ def ci_half_width(vals: np.ndarray, level: float = 0.95) -> float:
     if len(vals) < 2:
         return np.nan
     return float(stats.t.ppf(0.5 + level / 2, len(vals) - 1) * vals.std(ddof=1) / np.sqrt(len(vals)))
+
+
+def first_run_parameters(raw: pd.DataFrame, wanted: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The first run's parameter values, quotes stripped: ``wanted`` maps a key to (module path ending,
+    parameter name); "" where the run has no such parameter."""
+    from .. import results
+
+    params = results.get_parameters(raw)
+    first = params[params.runID == params.runID.iloc[0]]
+    out = {}
+    for key, (module_end, name) in wanted.items():
+        hit = first[first.module.str.endswith(module_end) & (first.name == name)]
+        out[key] = str(hit.value.iloc[0]).strip('"') if len(hit) else ""
+    return out
+
+
+def config_entry(raw: pd.DataFrame, name: str) -> str:
+    """The value of ini entry ``name`` as the result files record it ("" when no section sets it)."""
+    from .. import results
+
+    entries = results.get_config_entries(raw)
+    hit = entries[entries.name == name]
+    return str(hit.value.iloc[0]) if len(hit) else ""
+

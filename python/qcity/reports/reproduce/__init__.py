@@ -68,7 +68,7 @@ def reproduce(names: list[str], out: str | Path = "reproduce", quick: bool = Fal
     code = code_fingerprint(True)
     for a in artefacts:
         if a.key not in built:
-            built[a.key] = ArtefactResult(rows=failure_rows(a, outcome))
+            built[a.key] = ArtefactResult(rows=failure_rows(a, STEPS, outcome))
         write_atomically(_stored(context, a.key), pickle.dumps({"code": code, "result": built[a.key]}))
     # the report shows every artefact built into this folder so far by this qcity, not only this call's
     stale = []

@@ -273,6 +273,7 @@ class Progress:
     def __init__(self, tasks: dict[str, Task], jobs: int, stream: TextIO = sys.stderr,
                  readers: dict[str, list[str]] | None = None):
         self.readers = readers or {}  # step -> the artefacts that read it, named while it runs
+        self.artefacts = sorted({k for keys in self.readers.values() for k in keys})
         self.total = len(tasks)
         self.cost_left = sum(t.cost for t in tasks.values())
         self.cost_done = 0.0
@@ -289,8 +290,8 @@ class Progress:
 
     def line(self, running: list[Task], finished: Task | None = None, seconds: float = 0.0, failed: str = "") -> None:
         elapsed = _clock(time.perf_counter() - self.start)
-        keys = sorted({k for ks in self.readers.values() for k in ks})
-        now = ", ".join(f"{step}{_for(self.readers.get(step, []), keys)}" for step in sorted({t.step for t in running})) or "-"
+        now = ", ".join(f"{step}{_for(self.readers.get(step, []), self.artefacts)}"
+                        for step in sorted({t.step for t in running})) or "-"
         head = f"[{self.done}/{self.total} tasks] {elapsed} elapsed, about {self._left()} left"
         if finished is not None and not self.tty:
             state = f"FAILED: {failed.splitlines()[0]}" if failed else f"{seconds:.1f} s"
@@ -359,7 +360,8 @@ def execute(artefacts: Sequence[Artefact], steps: dict[str, Sweep | Compute], co
         stream.write(note + "\n")
     stream.write(f"reproduce ({context.mode}): {len(artefacts)} artefact(s), {sum(t.kind != 'build' for t in tasks.values())} "
                  f"run(s) and computation(s) to do, {reused} complete already; {jobs} worker(s); output in {context.out}\n")
-    readers = {name: [a.key for a in artefacts if name in needed_steps([a], steps)] for name in steps}
+    needs = {a.key: needed_steps([a], steps) for a in artefacts}
+    readers = {name: [key for key, names in needs.items() if name in names] for name in steps}
     progress = Progress(tasks, jobs, stream, readers)
     waiting = dict(tasks)
     running: dict[Future, Task] = {}
@@ -423,10 +425,10 @@ def _drop_dependents(task: Task, waiting: dict[str, Task], outcome: Outcome) -> 
             _drop_dependents(dependent, waiting, outcome)
 
 
-def failure_rows(artefact: Artefact, outcome: Outcome) -> list[Row]:
-    """The row an artefact gets when its build did not happen: which task failed, and its message."""
+def failure_rows(artefact: Artefact, steps: dict[str, Sweep | Compute], outcome: Outcome) -> list[Row]:
+    """The row an artefact gets when its build did not happen: which of its tasks failed, and the message."""
+    mine = set(needed_steps([artefact], steps))  # task keys are kind:step[:run]
     reasons = [f"{k}: {v.splitlines()[0]}" for k, v in sorted(outcome.failed.items())
-               if k == f"build:{artefact.key}" or any(k.startswith(f"{kind}:{n}") for n in artefact.needs
-                                                      for kind in ("run", "compute"))]
+               if k == f"build:{artefact.key}" or k.split(":")[1] in mine]
     return [Row(quantity=artefact.title, verdict="not measured",
                 why="; ".join(reasons[:3]) or "interrupted before it was built")]

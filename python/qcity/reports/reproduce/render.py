@@ -50,12 +50,11 @@ def _cells(r: Row) -> list[str]:
 
 def _step_seconds(step: str, seconds: dict[str, float]) -> tuple[int, float]:
     """Tasks and their seconds of one step (runs or its computation), from this and earlier reproductions."""
-    hits = [v for k, v in seconds.items() if k.startswith((f"run:{step}:", f"compute:{step}")) and
-            k.split(":")[1] == step]
+    hits = [v for k, v in seconds.items() if k.split(":")[0] in ("run", "compute") and k.split(":")[1] == step]
     return len(hits), sum(hits)
 
 
-def artefact_seconds(artefacts: Sequence[Artefact], steps: dict[str, Step], seconds: dict[str, float],
+def artefact_seconds(artefacts: Sequence[Artefact], steps: dict[str, Step], step_seconds: dict[str, float],
                      built: dict[str, ArtefactResult]) -> dict[str, float]:
     """Seconds per artefact: its build, plus its steps' run and computation time shared evenly among the
     artefacts that read them (so the column adds up to the machine time of the whole reproduction)."""
@@ -65,15 +64,15 @@ def artefact_seconds(artefacts: Sequence[Artefact], steps: dict[str, Step], seco
         needs[a.key] = needed_steps([a], steps)
         users.update(needs[a.key])
     return {a.key: (built[a.key].seconds if a.key in built else 0.0)
-            + sum(_step_seconds(s, seconds)[1] / users[s] for s in needs[a.key]) for a in artefacts}
+            + sum(step_seconds[s] / users[s] for s in needs[a.key]) for a in artefacts}
 
 
 def write_report(context: Context, artefacts: Sequence[Artefact], steps: dict[str, Step], results: dict[str, ArtefactResult],
                  seconds: dict[str, float], wall_seconds: float) -> tuple[Path, Path]:
     """Writes REPORT.md, index.html and rows.csv into the output folder; returns the first two."""
     info = machine()
-    per_artefact = artefact_seconds(artefacts, steps, seconds, results)
     runs_of = {name: _step_seconds(name, seconds) for name in steps}
+    per_artefact = artefact_seconds(artefacts, steps, {name: s for name, (_, s) in runs_of.items()}, results)
     mode = ("quick mode: one repetition and shorter runs, to check the pipeline; its numbers are not the comparison"
             if context.quick else "full mode")
     machine_time = sum(v for k, v in seconds.items() if not k.startswith("build:")) / 60

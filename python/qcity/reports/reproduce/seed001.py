@@ -8,17 +8,16 @@ builds its rows, table and figure from that summary. The papers' numbers come fr
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from ... import results, units
 from ...crypto.security import quantum_level
 from ...quantum.keyrate import LinkParameters, decoy_rate_vacuum_weak, optimal_mu
-from .. import detection, security
+from .. import detection, routing, security
 from ..figures import bars_beside_paper, offscreen_pyplot, save
 from ..papers import Reported, one, reported
+from ..summary import config_entry, first_run_parameters
 from .plan import ArtefactResult, Context, Row
 from .verdict import (
     CONTRADICTED,
@@ -55,25 +54,16 @@ def summarise_classes(context: Context, quick: bool) -> dict:
     rows = detection.gateway_rows(raw).rename(columns={"class": "cls"})
     flows = detection.run_metrics(rows, ["variant", "cls"])
     kinds = detection.per_kind(rows, ["variant", "cls"])
-    params = results.get_parameters(raw)
-    first = params[params.runID == params.runID.iloc[0]]
-
-    def param(module_end: str, name: str) -> str:
-        hit = first[first.module.str.endswith(module_end) & (first.name == name)]
-        return str(hit.value.iloc[0]).strip('"') if len(hit) else ""
-
-    setup = {"numDevices": param("SmartCity", "numDevices"), "numGateways": param("SmartCity", "numGateways"),
-             "sendInterval": param("device[0].app", "sendInterval"), "protocol": param("device[0].app", "protocol"),
-             "qos": param("device[0].app", "qos"), "cpuClock": param("device[0].sec", "cpuClock"),
-             "cpuActivePower": param("device[0].energy", "cpuActivePower"),
-             "rekeyInterval": param("device[0].sec", "rekeyInterval"),
-             "qberAbort": param("gateway[0].qkd", "qberAbort"), "mu": param("gateway[0].qkd", "mu"),
-             "nu": param("gateway[0].qkd", "nu"), "distance": param("gateway[0].qkd", "distance"),
-             "pulseRate": param("gateway[0].qkd", "pulseRate"), "cascade": param("gateway[0].qkd", "cascade"),
-             "processingTime": param("gateway[0].router", "processingTime"),
-             "simTimeLimit": str(results.get_config_entries(raw).query("name == 'sim-time-limit'").value.iloc[0])
-             if "sim-time-limit" in set(results.get_config_entries(raw).name) else "",
-             "runs": int(runs.run.nunique()), "repetitions": int(runs.repetition.nunique())}
+    setup = first_run_parameters(raw, {
+        "numDevices": ("SmartCity", "numDevices"), "numGateways": ("SmartCity", "numGateways"),
+        "sendInterval": ("device[0].app", "sendInterval"), "protocol": ("device[0].app", "protocol"),
+        "qos": ("device[0].app", "qos"), "cpuClock": ("device[0].sec", "cpuClock"),
+        "cpuActivePower": ("device[0].energy", "cpuActivePower"), "rekeyInterval": ("device[0].sec", "rekeyInterval"),
+        "qberAbort": ("gateway[0].qkd", "qberAbort"), "mu": ("gateway[0].qkd", "mu"), "nu": ("gateway[0].qkd", "nu"),
+        "distance": ("gateway[0].qkd", "distance"), "pulseRate": ("gateway[0].qkd", "pulseRate"),
+        "cascade": ("gateway[0].qkd", "cascade"), "processingTime": ("gateway[0].router", "processingTime")})
+    setup.update(simTimeLimit=config_entry(raw, "sim-time-limit"), runs=int(runs.run.nunique()),
+                 repetitions=int(runs.repetition.nunique()))
     return {"runs": runs, "parts": parts, "flows": flows, "kinds": kinds, "setup": setup}
 
 
@@ -259,20 +249,10 @@ def _load_why(context: Context) -> str:
 
 
 def summarise_load(context: Context, quick: bool) -> dict:
-    """Delivery ratio and latency of the plain city per offered load (the Load config)."""
-    raw = results.read_result_files(context.results("Load"))
-    itervars = results.get_itervars(raw).pivot(index="runID", columns="name", values="value")
-    sc = results.get_scalars(raw)
-    out = {}
-    for run_id, run in sc.groupby("runID"):
-        sent = run[run.name == "sentPk:count"].value.sum()
-        rx = run[(run.name == "rxPk:count") & run.module.str.endswith("controlCenter")].value.sum()
-        delay = run[(run.name == "endToEndDelay:mean") & run.module.str.endswith("controlCenter")].value
-        thr = run[(run.name == "throughput:last") & run.module.str.endswith("controlCenter")].value
-        out[itervars.loc[run_id, "interval"]] = {"pdr": rx / sent if sent else math.nan,
-                                                 "latency_ms": float(delay.iloc[0]) * 1e3 if len(delay) else math.nan,
-                                                 "throughput_kbps": float(thr.iloc[0]) / 1e3 if len(thr) else math.nan}
-    return out
+    """Delivery ratio, latency and throughput of the plain city per offered load (the Load config)."""
+    runs = routing.run_metrics(results.read_result_files(context.results("Load")))
+    return {r.interval: {"pdr": r.pdr, "latency_ms": r.latency_ms, "throughput_kbps": r.throughput_kbps}
+            for r in runs.itertuples()}
 
 
 # ---- Fig. 2: QBER per channel class and discarded keys -------------------------------------------------

@@ -17,6 +17,7 @@ from ...routing.learned import DEFAULT_MODEL
 from .. import routing, security
 from ..figures import offscreen_pyplot, save
 from ..papers import one, reported
+from ..summary import config_entry, first_run_parameters
 from .plan import ArtefactResult, Context, Row
 from .seed001 import part_name
 from .verdict import REPRODUCED, claim_row, mean_ci, value_row, within_range
@@ -45,23 +46,10 @@ def summarise_schemes(context: Context, quick: bool) -> dict:
     runs = routing.run_metrics(raw)
     scheme_of = {v: k for k, v in SCHEMES.items()}
     runs["scheme"] = runs.routing.str.strip('"').map(scheme_of)
-    params = results.get_parameters(raw)
-    first = params[params.runID == params.runID.iloc[0]]
-
-    def param(module_end: str, name: str) -> str:
-        hit = first[first.module.str.endswith(module_end) & (first.name == name)]
-        return str(hit.value.iloc[0]) if len(hit) else ""
-
-    setup = {"areaSize": param("SmartCity", "areaSize"), "capacity": param("device[0].energy", "capacity"),
-             "sendInterval": param("device[0].app", "sendInterval"),
-             "simTimeLimit": _entry(raw, "sim-time-limit"), "warmup": _entry(raw, "warmup-period")}
+    setup = first_run_parameters(raw, {"areaSize": ("SmartCity", "areaSize"), "capacity": ("device[0].energy", "capacity"),
+                                       "sendInterval": ("device[0].app", "sendInterval")})
+    setup.update(simTimeLimit=config_entry(raw, "sim-time-limit"), warmup=config_entry(raw, "warmup-period"))
     return {"runs": runs, "setup": setup, "parts": security.latency_parts(raw)}
-
-
-def _entry(raw: pd.DataFrame, name: str) -> str:
-    c = results.get_config_entries(raw)
-    hit = c[c.name == name]
-    return str(hit.value.iloc[0]) if len(hit) else ""
 
 
 _TABLES = {"nodes_energy": ("energy_J", 1.0, "total energy (J)", "Table 1"),
