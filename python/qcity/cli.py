@@ -188,9 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_rp.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_rp.set_defaults(func=_cmd_reproduce)
     p_qp = sub.add_parser("quisp-profile", help="turn QuISP link tomography output into a link profile for QkdLink")
-    p_qp.add_argument("output", help="QuISP's tomography output file (its tomography_output_filename)")
+    p_qp.add_argument("output", nargs="+", help="QuISP's tomography output files (its tomography_output_filename; "
+                                                "one per run: the records of all are averaged)")
     p_qp.add_argument("--link", metavar="A,B", help="the link's two node names, e.g. EndNode1[0],Repeater1[0] "
                                                     "(needed when the file has several links)")
+    p_qp.add_argument("--distance", type=float, metavar="KM", help="the link's length in km, when it is not the "
+                      "distance QuISP writes (the node's adjacent channel: half the link when a Bell-state analyser "
+                      "sits half-way)")
     p_qp.add_argument("-o", "--out", metavar="FILE", help="write the profile JSON here (default: standard output)")
     p_qp.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_qp.set_defaults(func=_cmd_quisp_profile)
@@ -281,8 +285,10 @@ def _cmd_quisp_profile(args) -> int:
         if len(parts) != 2 or not all(parts):
             raise QcityError(f"--link takes two node names separated by a comma, got {args.link!r}")
         link = (parts[0], parts[1])
-    summary = link_profile_from_quisp(args.output, link)
+    summary = link_profile_from_quisp(args.output, link, args.distance)
     p = summary.profile
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
     spread = ", ".join(f"{k} {v:.3g}" for k, v in summary.spread.items())
     print(f"{' <--> '.join(summary.link)}: {summary.records} record(s) averaged; standard deviation: {spread}; "
           f"QBER_Z = X + Y = {p.qber_z:.4f}, QBER_X = Z + Y = {p.qber_x:.4f}", file=sys.stderr)
