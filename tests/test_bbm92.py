@@ -73,3 +73,28 @@ sim-time-limit = 0.5s
     sc = results.get_scalars(results.read_result_files(str(r.sca_path))).set_index("name")["value"]
     assert sc["secretBits:sum"] > 0
     assert sc["qber:mean"] == pytest.approx(0.015, abs=0.003)
+
+
+def test_bbm92_on_measured_outcomes_sifts_z_z_pairs_and_estimates_the_phase_error_on_x_x():
+    from qcity.quantum.bbm92 import run_bbm92_on_outcomes
+    from qcity.quantum.hooks import bbm92_measured_block
+
+    rng = np.random.default_rng(5)
+    n = 90_000
+    a_basis, b_basis = rng.choice(list("XYZ"), n), rng.choice(list("XYZ"), n)
+    a_bits = rng.integers(0, 2, n, dtype=np.uint8)
+    flips = (rng.random(n) < 0.02).astype(np.uint8)  # 2 % of the pairs disagree, whatever the basis
+    b_bits = a_bits ^ flips
+    r = run_bbm92_on_outcomes(a_basis, a_bits, b_basis, b_bits, Bbm92Settings(), np.random.default_rng(1))
+    zz = (a_basis == "Z") & (b_basis == "Z")
+    assert r.sifted[0] == zz.sum() and abs(r.sifted[0] - n / 9) < 500
+    assert r.errors[0] == int((flips[zz]).sum())
+    assert not r.aborted and r.secret_bits > 0 and np.array_equal(r.alice_key, r.bob_key)
+    assert r.qber_estimate == pytest.approx(0.02, abs=0.01)
+    # the hook takes the bases and bits as strings, as Bbm92KeyLink sends them
+    out = bbm92_measured_block({"alice_bases": "".join(a_basis), "bob_bases": "".join(b_basis),
+                                "alice_bits": "".join(map(str, a_bits)), "bob_bits": "".join(map(str, b_bits)),
+                                "sample_fraction": 0.1, "qber_abort": 0.11, "cascade": "option7", "seed": 1})
+    assert out["secret_bits"] == r.secret_bits and out["qber_x"] == pytest.approx(0.02, abs=0.01)
+    with pytest.raises(ValueError, match="a basis and an outcome for every pair"):
+        run_bbm92_on_outcomes(a_basis[:5], a_bits[:4], b_basis[:5], b_bits[:5], Bbm92Settings(), rng)

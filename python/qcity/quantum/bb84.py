@@ -129,8 +129,16 @@ def postprocess(r: BlockResult, n_sifted: int, n_errors: int, sample_fraction: f
     alice = rng.integers(0, 2, n_sifted, dtype=np.uint8)
     flips = np.zeros(n_sifted, dtype=np.uint8)
     flips[rng.choice(n_sifted, size=n_errors, replace=False)] = 1
-    bob = alice ^ flips
+    return postprocess_sifted(r, alice, alice ^ flips, sample_fraction, qber_abort, cascade, secret_length, rng)
 
+
+def postprocess_sifted(r: BlockResult, alice: np.ndarray, bob: np.ndarray, sample_fraction: float, qber_abort: float,
+                       cascade: str, secret_length, rng: np.random.Generator) -> BlockResult:
+    """Both ends' sifted bit strings (uint8 arrays of 0/1, same length) to a shared secret key.
+
+    The same steps as :func:`postprocess`, for bits measured elsewhere (e.g. a QuISP run).
+    """
+    n_sifted = alice.size
     # parameter estimation on a disclosed random sample
     k = int(round(sample_fraction * n_sifted))
     if k == 0 or n_sifted - k == 0:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bb84 import TAG_BITS, BlockResult, postprocess
+from .bb84 import TAG_BITS, BlockResult, postprocess, postprocess_sifted
 from .cascade import VARIANTS
 from .keyrate import finite_key_length
 from .linkprofile import LinkProfile
@@ -50,3 +50,36 @@ def run_bbm92_block(profile: LinkProfile, settings: Bbm92Settings, duration_s: f
         return finite_key_length(key_bits, max(int(n_x), 1), phase_error, leaked + TAG_BITS, s.eps_sec, s.eps_cor)
 
     return postprocess(r, int(n_z), errors_z, s.sample_fraction, s.qber_abort, s.cascade, secret_length, rng)
+
+
+def run_bbm92_on_outcomes(alice_bases: np.ndarray, alice_bits: np.ndarray, bob_bases: np.ndarray, bob_bits: np.ndarray,
+                          settings: Bbm92Settings, rng: np.random.Generator) -> BlockResult:
+    """BBM92 on measured pairs: each end's basis (``"Z"``, ``"X"``, or another basis, which is sifted out) and
+    outcome (0/1) per pair, in pair order, for pairs ideally in the Bell state Phi+ (equal outcomes in Z and in X).
+
+    Z-Z pairs make the key, X-X pairs give the phase-error estimate; ``settings.p_z`` is not used (the bases were
+    chosen where the pairs were measured).
+    """
+    alice_bases, bob_bases = np.asarray(alice_bases), np.asarray(bob_bases)
+    alice_bits, bob_bits = np.asarray(alice_bits, dtype=np.uint8), np.asarray(bob_bits, dtype=np.uint8)
+    n = alice_bases.size
+    if not (bob_bases.size == alice_bits.size == bob_bits.size == n):
+        raise ValueError(f"both ends need a basis and an outcome for every pair: got {alice_bases.size}, "
+                         f"{alice_bits.size}, {bob_bases.size}, {bob_bits.size}")
+    if np.any(alice_bits > 1) or np.any(bob_bits > 1):
+        raise ValueError("outcomes must be 0 or 1")
+    zz = (alice_bases == "Z") & (bob_bases == "Z")
+    xx = (alice_bases == "X") & (bob_bases == "X")
+    n_z, n_x = int(np.count_nonzero(zz)), int(np.count_nonzero(xx))
+    errors_z = int(np.count_nonzero(alice_bits[zz] != bob_bits[zz]))
+    errors_x = int(np.count_nonzero(alice_bits[xx] != bob_bits[xx]))
+    r = BlockResult(n, [n], [n_z, n_x], [errors_z, errors_x])
+    phase_error = errors_x / n_x if n_x else 0.5
+    r.e1_upper = phase_error
+
+    def secret_length(key_bits: int, qber_estimate: float, leaked: int) -> int:
+        return finite_key_length(key_bits, max(n_x, 1), phase_error, leaked + TAG_BITS, settings.eps_sec,
+                                 settings.eps_cor)
+
+    return postprocess_sifted(r, alice_bits[zz], bob_bits[zz], settings.sample_fraction, settings.qber_abort,
+                              settings.cascade, secret_length, rng)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .bb84 import BlockResult, DecoySettings, run_block
-from .bbm92 import Bbm92Settings, run_bbm92_block
+from .bbm92 import Bbm92Settings, run_bbm92_block, run_bbm92_on_outcomes
 from .channel import Attack, Channel
 from .keyrate import LinkParameters, bbm92_rate, decoy_rate_infinite, optimal_mu
 from .linkprofile import LinkProfile, load_link_profile
@@ -56,6 +56,27 @@ def bbm92_block(args: dict) -> dict:
     # K_max of QESIF Eq. 6: the asymptotic BBM92 key of the pairs the profile promises in this block
     zz_pairs = profile.bell_pair_rate * float(args["block_interval"]) * settings.p_z**2
     return {**_outcome(r), "max_bits": zz_pairs * bbm92_rate(profile.qber_x, profile.qber_z)}
+
+
+def bbm92_measured_block(args: dict) -> dict:
+    """One block of BBM92 on pairs measured elsewhere (Bbm92KeyLink: QuISP's link tomography at run time).
+
+    args: alice_bases/bob_bases (one character per pair: X, Y or Z), alice_bits/bob_bits ("0" for the +1
+    outcome, "1" for -1), sample_fraction, qber_abort, cascade, seed.
+    """
+    bases = {k: np.array(list(args[k])) for k in ("alice_bases", "bob_bases")}
+    bits = {}
+    for k in ("alice_bits", "bob_bits"):
+        raw = np.frombuffer(args[k].encode("ascii"), dtype=np.uint8) - ord("0")
+        if raw.size and raw.max() > 1:
+            raise ValueError(f"{k} must hold only 0 and 1")
+        bits[k] = raw
+    settings = Bbm92Settings(sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"],
+                             cascade=args["cascade"])
+    r = run_bbm92_on_outcomes(bases["alice_bases"], bits["alice_bits"], bases["bob_bases"], bits["bob_bits"], settings,
+                              np.random.default_rng(int(args["seed"])))
+    n_x = r.sifted[1]
+    return {**_outcome(r), "qber_x": r.errors[1] / n_x if n_x else 0.5}
 
 
 @lru_cache(maxsize=64)
