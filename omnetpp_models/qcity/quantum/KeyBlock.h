@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "qcity/sim.h"
@@ -19,6 +20,16 @@ class KeyBlock : public omnetpp::cPacket
 
     using cPacket::cPacket;
     KeyBlock *dup() const override { return new KeyBlock(*this); }
+
+    // The key as the key-rate hooks return it: hex digits, two per byte.
+    void setKeyFromHex(const std::string &hex, int64_t bits)
+    {
+        key.clear();
+        key.reserve(hex.size() / 2);
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+            key.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+        keyBits = bits;
+    }
     const char *getClassName() const override { return "qcity::KeyBlock"; }
 };
 

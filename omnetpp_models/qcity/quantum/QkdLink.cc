@@ -145,11 +145,7 @@ void QkdLink::runBlock()
     emit(secretSignal, (long long)secret);
     emit(keyRateSignal, secret / blockInterval.dbl());
     auto *block = new KeyBlock("key");
-    const std::string &hex = r["key_hex"].asString();
-    block->key.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        block->key.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    block->keyBits = secret;
+    block->setKeyFromHex(r["key_hex"].asString(), secret);
     block->blockNumber = blockNumber;
     block->qber = qber;
     send(block, "keyOut");

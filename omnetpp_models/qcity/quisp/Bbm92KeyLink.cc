@@ -115,12 +115,8 @@ void Bbm92KeyLink::runBlock()
     const std::string &hex = r["key_hex"].asString();
     for (int i = 0; i < gateSize("keyOut"); i++) {
         auto *block = new KeyBlock(aborted || secret == 0 ? "noKey" : "key");
-        if (!aborted && secret > 0) {
-            block->key.reserve(hex.size() / 2);
-            for (std::size_t k = 0; k + 1 < hex.size(); k += 2)
-                block->key.push_back(static_cast<uint8_t>(std::stoi(hex.substr(k, 2), nullptr, 16)));
-            block->keyBits = secret;
-        }
+        if (!aborted && secret > 0)
+            block->setKeyFromHex(hex, secret);
         block->blockNumber = blockNumber;
         block->qber = qber;
         send(block, "keyOut", i);
