@@ -3,20 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "EnergySupply.h"
 #include "qcity/sim.h"
 
 namespace qcity {
 
-// Implemented by modules that must stop when their node's battery dies.
-class PowerListener
-{
-  public:
-    virtual ~PowerListener() = default;
-    virtual void powerOff() = 0;
-};
-
 // See Battery.ned.
-class Battery : public omnetpp::cSimpleModule
+class Battery : public omnetpp::cSimpleModule, public EnergySupply
 {
   public:
     enum RadioMode { RADIO_SLEEP, RADIO_IDLE, RADIO_RX, RADIO_TX };
@@ -52,7 +45,7 @@ class Battery : public omnetpp::cSimpleModule
 
   public:
     ~Battery() override;
-    void addListener(PowerListener *l) { listeners.push_back(l); }
+    void addListener(PowerListener *l) override { listeners.push_back(l); }
     // The battery at `path` relative to `module` ("" means mains power: nullptr); `listener` is told when it dies.
     static Battery *find(omnetpp::cModule *module, const std::string &path, PowerListener *listener)
     {
@@ -63,11 +56,11 @@ class Battery : public omnetpp::cSimpleModule
         return b;
     }
     void setRadioMode(RadioMode mode);
-    void cpuStart();
-    void cpuStop();
-    bool isDead() const { return dead; }
-    double getResidualEnergy();
-    double getCapacity() const { return capacity; }
+    void cpuStart() override;
+    void cpuStop() override;
+    bool isDead() const override { return dead; }
+    double getResidualEnergy() override;
+    double getCapacity() const override { return capacity; }
 };
 
 }  // namespace qcity

@@ -150,9 +150,10 @@ void ControlCenter::relayFederated(IotPacket *pkt)
 
 void ControlCenter::sendOnPort(IotPacket *pkt, int port)
 {
+    // a port is a DatarateChannel to the gateway, or (INET variant) a transport that queues itself
     omnetpp::cGate *out = gate("port$o", port);
-    omnetpp::cChannel *link = out->getTransmissionChannel();
-    if (link->isBusy())
+    omnetpp::cChannel *link = out->findTransmissionChannel();
+    if (link && link->isBusy())
         sendDelayed(pkt, link->getTransmissionFinishTime() - omnetpp::simTime(), out);
     else
         send(pkt, out);

@@ -41,7 +41,7 @@ void SensorApp::initialize()
     processingTime = par("processingTime").doubleValue();
     if (ackTimeout <= omnetpp::SimTime() || ackRandomFactor < 1 || maxRetransmit < 0 || processingTime < omnetpp::SimTime())
         throw omnetpp::cRuntimeError("need ackTimeout > 0, ackRandomFactor >= 1, maxRetransmit >= 0, processingTime >= 0");
-    battery = Battery::find(this, par("battery").stdstringValue(), this);
+    battery = EnergySupply::find(this, par("battery").stdstringValue(), this);
     deviceId = getParentModule()->getIndex();
     sentSignal = registerSignal("sentPk");
     retransmitSignal = registerSignal("retransmission");

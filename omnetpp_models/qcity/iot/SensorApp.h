@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "../energy/Battery.h"
+#include "../energy/EnergySupply.h"
 #include "IotPacket.h"
 #include "qcity/sim.h"
 
@@ -29,7 +29,7 @@ class SensorApp : public omnetpp::cSimpleModule, public PowerListener
     omnetpp::simtime_t ackTimeout, processingTime;
     double ackRandomFactor = 1.5;
     int maxRetransmit = 4;
-    Battery *battery = nullptr;
+    EnergySupply *battery = nullptr;
 
     // state
     int deviceId = -1;

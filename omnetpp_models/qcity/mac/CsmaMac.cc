@@ -95,6 +95,13 @@ void CsmaMac::initialize(int stage)
     }
 }
 
+omnetpp::cModule *CsmaMac::getHomeGateway() const
+{
+    if (isGateway || gatewayAddress < 0)
+        throw omnetpp::cRuntimeError("%s has no home gateway (it is a gateway, or asked before stage 1)", getFullPath().c_str());
+    return medium->getMac(gatewayAddress)->getParentModule();
+}
+
 omnetpp::simtime_t CsmaMac::airTime(int64_t macBytes) const { return (macBytes + phyHeaderBytes) * 8.0 / bitrate; }
 
 // ---- radio state and energy ----------------------------------------------------------

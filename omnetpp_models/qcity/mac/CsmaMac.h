@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "../energy/Battery.h"
+#include "../iot/Association.h"
 #include "MacFrame.h"
 #include "qcity/sim.h"
 
@@ -14,7 +15,7 @@ class RadioMedium;
 class IotPacket;
 
 // See CsmaMac.ned.
-class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
+class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Association
 {
   protected:
     enum TimerKind { BACKOFF_DONE = 1, CCA_DONE, TX_DONE, ACK_TX_DONE, ACK_TIMEOUT, SEND_ACK, LISTEN_END, RX_START, RX_END };
@@ -91,6 +92,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener
     void powerOff() override;
     int getAddress() const { return address; }
     int getGatewayAddress() const { return gatewayAddress; }  // devices: the gateway chosen in stage 1
+    omnetpp::cModule *getHomeGateway() const override;
     RadioMedium *getMedium() const { return medium; }
     int getQueueLength() const { return static_cast<int>(queue.size()) + (current ? 1 : 0); }
 };

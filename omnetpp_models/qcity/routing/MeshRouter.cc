@@ -53,7 +53,7 @@ void MeshRouter::initialize(int stage)
         if (maxHops < 1 || beaconBytes < 1 || routeWaitLimit < 0 || hopTime <= omnetpp::SimTime())
             throw omnetpp::cRuntimeError("need maxHops >= 1, beaconBytes >= 1, routeWaitLimit >= 0 and hopTime > 0");
         mac = omnetpp::check_and_cast<CsmaMac *>(getModuleByPath(par("mac").stringValue()));
-        battery = Battery::find(this, par("battery").stdstringValue(), this);
+        battery = EnergySupply::find(this, par("battery").stdstringValue(), this);
         x = mac->par("x").doubleValue();
         y = mac->par("y").doubleValue();
         deviceId = sink ? -1 : getParentModule()->getIndex();

@@ -5,7 +5,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "../energy/Battery.h"
+#include "../energy/EnergySupply.h"
 #include "RouteBeacon.h"
 #include "qcity/hook.h"
 #include "qcity/sim.h"
@@ -54,7 +54,7 @@ class MeshRouter : public omnetpp::cSimpleModule, public PowerListener
     bool sink = false;
     bool progressByEtx = false;  // candidates: lower path ETX (true) or fewer hops (false)
     CsmaMac *mac = nullptr;
-    Battery *battery = nullptr;
+    EnergySupply *battery = nullptr;
     Hook routingHook;
     std::string routingSettings;
     omnetpp::simtime_t beaconInterval, neighbourTimeout, hopTime, routeWaitTimeout;

@@ -1,7 +1,6 @@
 #include "DeviceSecurity.h"
 
-#include "../mac/CsmaMac.h"
-#include "../radio/RadioMedium.h"
+#include "../iot/Association.h"
 #include "IntegrityTag.h"
 
 namespace qcity {
@@ -34,7 +33,7 @@ void DeviceSecurity::initialize()
         throw omnetpp::cRuntimeError("cycle counts and byte sizes must not be negative");
     if (fragmentBytes < 1)
         throw omnetpp::cRuntimeError("fragmentBytes must be at least 1B, got %lldB", (long long)fragmentBytes);
-    battery = Battery::find(this, par("battery").stdstringValue(), this);
+    battery = EnergySupply::find(this, par("battery").stdstringValue(), this);
     modeSignal = registerSignal("sessionMode");
     cryptoTimeSignal = registerSignal("cryptoTime");
     handshakeSignal = registerSignal("handshakeBytes");
@@ -112,8 +111,12 @@ SessionManager *DeviceSecurity::homeSessions()
 {
     if (home)
         return home;
-    auto *mac = omnetpp::check_and_cast<CsmaMac *>(getModuleByPath(par("mac").stringValue()));
-    omnetpp::cModule *gateway = mac->getMedium()->getMac(mac->getGatewayAddress())->getParentModule();
+    omnetpp::cModule *associator = getModuleByPath(par("mac").stringValue());
+    auto *association = dynamic_cast<Association *>(associator);
+    if (!association)
+        throw omnetpp::cRuntimeError("%s (parameter mac) does not associate the device with a gateway (a CsmaMac, "
+                                     "or qcity.inet.Association under INET)", associator->getFullPath().c_str());
+    omnetpp::cModule *gateway = association->getHomeGateway();
     omnetpp::cModule *sessions = gateway->getSubmodule("sessions");
     if (!sessions)
         throw omnetpp::cRuntimeError("home gateway %s has no SessionManager \"sessions\" (set its secure = true)", gateway->getFullPath().c_str());

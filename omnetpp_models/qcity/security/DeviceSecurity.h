@@ -2,7 +2,7 @@
 
 #include <deque>
 
-#include "../energy/Battery.h"
+#include "../energy/EnergySupply.h"
 #include "../iot/IotPacket.h"
 #include "SessionManager.h"
 #include "qcity/sim.h"
@@ -16,7 +16,7 @@ class DeviceSecurity : public omnetpp::cSimpleModule, public PowerListener
     enum TimerKind { CPU_DONE = 1 };
 
     // parameters
-    Battery *battery = nullptr;
+    EnergySupply *battery = nullptr;
     omnetpp::simtime_t rekeyInterval;
     double cpuClock = 32e6, kemEncapsCycles = 0, aeadCyclesPerByte = 0;
     int64_t kemCiphertextBytes = 0, aeadOverheadBytes = 0, keyIdBytes = 0;
