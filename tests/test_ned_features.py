@@ -174,6 +174,69 @@ def test_parametric_submodule_errors(scenario):
         execute_run(ini, "General", 0)
 
 
+def test_types_built_on_unloaded_libraries_do_not_disturb_like_lookups(scenario):
+    # a NED file of another library's users (an INET-facing module) sits in the NED path, its
+    # interface unknown here: the lookup of IWorker's implementations passes over it
+    ini = scenario(LIKE_NED + """
+        import inet.applications.contract.IApp;
+        simple ForeignApp like IApp
+        {
+        }
+        """, '[General]\nnetwork = Net\nsim-time-limit = 4s\n**.hook = "hookfuncs:double_time"\n'
+             'Net.c[*].typename = "FastWorker"\n')
+    assert _calls(execute_run(ini, "General", 0))["Net.c[0]"] == 8
+
+
+DEEP_NED = """
+package t;
+import qcity.examples.RingNode;
+
+module Pair
+{
+    parameters:
+        first.hops = default(3);   // deep assignments, as OMNeT++ allows them
+        **.hops = 4;
+    submodules:
+        first: RingNode;
+        second: RingNode {
+            parameters:
+                *.x = 1;
+        }
+    connections:
+        first.out --> second.in;
+        second.out --> first.in;
+}
+
+network Net
+{
+    submodules:
+        pair: Pair;
+}
+"""
+
+
+def test_deep_parameter_assignments_are_read_but_refused_when_built(scenario):
+    from qcity.sim.ned import NedTypes
+
+    ini = scenario(DEEP_NED, "[General]\nnetwork = Net\n")
+    types = NedTypes()
+    types.load_file(ini.parent / "Net.ned")
+    pair = types.types["t.Pair"]
+    assert [(p.name, p.is_default) for p in pair.deep_params] == [("first.hops", True), ("**.hops", False)]
+    assert [p.name for p in pair.submodules[1].deep_params] == ["*.x"]
+    # applying them is opp_run's job: the embedded engine says so instead of running without them
+    with pytest.raises(NedError, match=r"Net\.ned:8: .*deep parameter assignments \('first\.hops = \.\.\.'\) are not applied"):
+        execute_run(ini, "General", 0)
+
+
+def test_a_deep_assignment_in_a_connection_channel_is_an_error(scenario):
+    ini = scenario(DEEP_NED.replace("first.out --> second.in;", "first.out --> { a.b = 1; } --> second.in;")
+                   .replace("        first.hops = default(3);   // deep assignments, as OMNeT++ allows them\n        **.hops = 4;\n", ""),
+                   "[General]\nnetwork = Net\n")
+    with pytest.raises(NedError, match=r"Net\.ned:\d+: .*'a\.b': a path cannot be assigned here"):
+        execute_run(ini, "General", 0)
+
+
 TOPOLOGY_NED = """
 package t;
 import qcity.examples.RingNode;

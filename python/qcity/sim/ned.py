@@ -70,6 +70,7 @@ class SubmoduleDecl:
     like: str | None = None  # interface a parametric submodule's type must implement
     typename: Node | None = None  # the `<...>` expression (None for `<>`)
     typename_is_default: bool = False  # `<default(...)>`: ini's typename may override it
+    deep_params: list[ParamDecl] = field(default_factory=list)  # `a.b.c = ...` in its block: the submodule's descendants
 
 
 @dataclass
@@ -108,6 +109,8 @@ class NedType:
     allow_unconnected: bool = False
     interfaces: list[str] = field(default_factory=list)  # `like` clauses of the type itself
     imports: list[str] = field(default_factory=list)
+    # deep parameter assignments (`wlan[0].mac.x = ...`, `**.y = ...`): their name is the path pattern
+    deep_params: list[ParamDecl] = field(default_factory=list)
     file: str = ""
     line: int = 0
 
@@ -186,7 +189,7 @@ class _NedParser:
                 ts.expect(":")
                 continue
             if section == "parameters":
-                self._param_or_property(t.params, t.properties)
+                self._param_or_property(t.params, t.properties, t.deep_params)
             elif section == "gates":
                 t.gates.append(self._gate_decl())
             elif section == "submodules":
@@ -244,13 +247,17 @@ class _NedParser:
                     values.setdefault(key, []).extend(items)
         return Property(name, index, values, at.line)
 
-    def _param_or_property(self, params: list[ParamDecl], properties: list[Property]):
+    def _param_or_property(self, params: list[ParamDecl], properties: list[Property],
+                           deep: list[ParamDecl] | None = None):
         ts = self.ts
         if ts.at("@"):
             properties.append(self._property())
             ts.expect(";")
             return
         first = ts.tok
+        if ts.at("*") or (ts.tok.kind == "NAME" and ts.peek().text in (".", "[")):
+            self._deep_assignment(deep)
+            return
         is_volatile = ts.accept("volatile")
         ptype = None
         if ts.tok.text in ("bool", "int", "double", "string") and ts.peek().kind == "NAME":
@@ -271,6 +278,31 @@ class _NedParser:
             value, is_default = self._value()
         ts.expect(";")
         params.append(ParamDecl(name, ptype, unit, is_volatile, value, is_default, self.file, first.line))
+
+    def _deep_assignment(self, deep: list[ParamDecl] | None) -> None:
+        """`path.pattern = value;`: a parameter of a submodule (or deeper) assigned from here, as OMNeT++
+        allows in a compound module's (or a submodule block's) parameters section."""
+        ts = self.ts
+        first = ts.tok
+        parts: list[str] = []
+        while not ts.at("="):
+            tok = ts.tok
+            if tok.kind == "EOF" or ts.at(";"):
+                ts.error(f"expected '=' in the parameter assignment '{''.join(parts)}'", first)
+            if tok.kind == "NUM":
+                parts.append(str(int(tok.value[0])) if float(tok.value[0]).is_integer() else tok.text)
+            elif tok.kind in ("NAME", "OP") and (tok.kind == "NAME" or tok.text in (".", "[", "]", "*", "..")):
+                parts.append(tok.text)
+            else:
+                ts.error(f"unexpected {ts.describe(tok)} in the parameter path '{''.join(parts)}'", tok)
+            ts.next()
+        pattern = "".join(parts)
+        if deep is None:
+            raise NedError(f"'{pattern}': a path cannot be assigned here, only parameters of this component", self.file, first.line)
+        ts.expect("=")
+        value, is_default = self._value()
+        ts.expect(";")
+        deep.append(ParamDecl(pattern, None, None, False, value, is_default, self.file, first.line))
 
     def _value(self) -> tuple[Node, bool]:
         ts = self.ts
@@ -325,7 +357,7 @@ class _NedParser:
                     ts.expect(":")
                     continue
                 if section == "parameters":
-                    self._param_or_property(sub.params, [])
+                    self._param_or_property(sub.params, [], sub.deep_params)
                 else:
                     sub.gates.append(self._gate_decl())
             ts.accept(";")
@@ -571,11 +603,16 @@ class NedTypes:
         """Types that declare `like <iface>` (directly or through a base type)."""
         out = []
         for t in self.types.values():
-            for typ in self.chain(t):
-                if any(self.resolve(i, typ, typ.line).qualified_name == iface.qualified_name for i in typ.interfaces):
+            try:
+                if any(self._names(i, typ, iface) for typ in self.chain(t) for i in typ.interfaces):
                     out.append(t)
-                    break
+            except NedError:
+                continue  # it builds on types that are not loaded (an INET-facing module): not one of these
         return out
+
+    def _names(self, name: str, typ: NedType, target: NedType) -> bool:
+        """Whether `name`, as `typ` refers to it, is `target`."""
+        return self.resolve(name, typ, typ.line).qualified_name == target.qualified_name
 
     def chain(self, t: NedType) -> list[NedType]:
         """The type and its bases, most derived first."""

@@ -134,6 +134,7 @@ class NetworkBuilder:
             where = block or t
             raise NedError(f"{path}: {e}", (parent.type.file if parent else t.file), where.line) from None
         self.modules.append(m)
+        self._refuse_deep_assignments(t, chain, block, parent)
         for typ in reversed(chain):
             for p in typ.params:
                 if p.type is not None:
@@ -152,6 +153,18 @@ class NetworkBuilder:
         self._setup_rngs(m)
         self._setup_statistics(m)
         return m
+
+    @staticmethod
+    def _refuse_deep_assignments(t: NedType, chain: list[NedType], block: SubmoduleDecl | None, parent: _Module | None) -> None:
+        """The embedded engine reads deep parameter assignments but does not apply them: building a
+        module that has one would silently give its submodules other values than opp_run does."""
+        where = [(typ.file, p) for typ in chain for p in typ.deep_params]
+        if block is not None and parent is not None:
+            where += [(parent.type.file, p) for p in block.deep_params]
+        if where:
+            file, p = where[0]
+            raise NedError(f"{t.qualified_name}: deep parameter assignments ('{p.name} = ...') are not applied by "
+                           f"qcity's embedded engine; run this network under opp_run (docs/omnetpp.md)", file, p.line)
 
     def _build_inside(self, m: _Module) -> None:
         """Submodules, then this module's connections, then each submodule's inside: as OMNeT++ does, so a
