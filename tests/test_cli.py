@@ -26,6 +26,26 @@ def test_run_writes_results(tmp_path, capsys):
     assert (tmp_path / "Ring-#0.sca").exists() and (tmp_path / "Ring-#0.vec").exists()
 
 
+NAMES_INI = """
+[General]
+network = scenarios.ring.Ring
+sim-time-limit = 1s
+Ring.numNodes = ${nodes=3}
+**.holdTime = ${hold=1ms}
+measurement-label = ${label="a b_c#d"}
+"""
+
+
+def test_result_files_are_named_as_opp_run_names_them(tmp_path):
+    # OMNeT++ 6: ${configname}-${iterationvarsf}#${repetition}, the variables joined by commas,
+    # each value unquoted and filename-encoded (space to _, _ to #_, # to ##)
+    ini = tmp_path / "omnetpp.ini"
+    ini.write_text(NAMES_INI)
+    models = RING_INI.parent.parent.parent
+    assert main(["run", str(ini), "-c", "General", "--result-dir", str(tmp_path / "r"), "-n", str(models)]) == 0
+    assert [p.name for p in (tmp_path / "r").glob("*.sca")] == ["General-nodes=3,hold=1ms,label=a_b#_c##d-#0.sca"]
+
+
 def test_cli_reports_user_errors_without_traceback(tmp_path, capsys):
     assert main(["run", str(RING_INI), "-c", "NoSuchConfig"]) == 1
     assert "qcity: error:" in capsys.readouterr().err

@@ -143,3 +143,18 @@ def test_query_runs_prints_what_opp_run_prints(model_library, capsys):
     assert qcity_main(["run", str(SMARTCITY_INI), "-c", "Schemes", "-q", "runs"]) == 0
     ours = capsys.readouterr().out.splitlines()
     assert ours == opp[:len(ours)] and all(not line for line in opp[len(ours):])
+
+
+@needs_omnetpp
+def test_result_file_names_are_opp_runs(model_library, tmp_path):
+    from test_cli import NAMES_INI
+
+    (tmp_path / "omnetpp.ini").write_text(NAMES_INI)
+    opp_run = [str(OPP_BIN / "opp_run"), "-l", str(model_library), "-n", str(MODELS), "-u", "Cmdenv", "-c", "General",
+               f"--result-dir={tmp_path / 'opp'}", "omnetpp.ini"]
+    r = subprocess.run(opp_run, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert qcity_main(["run", str(tmp_path / "omnetpp.ini"), "-c", "General", "-n", str(MODELS),
+                       "--result-dir", str(tmp_path / "qcity")]) == 0
+    opp = sorted(p.name for p in (tmp_path / "opp").glob("*.sca"))
+    assert opp == sorted(p.name for p in (tmp_path / "qcity").glob("*.sca")) and len(opp) == 1

@@ -111,10 +111,47 @@ class RunConfig:
     def iterationvars(self) -> str:
         return ", ".join(f"${k}={v}" for k, v in self.iteration.items() if k != "repetition")
 
+    def _segments(self) -> list[str]:
+        # as OMNeT++'s SectionBasedConfiguration: name=value, the value unquoted and filename-encoded
+        return [(f"{k}=" if k[:1].isalpha() else "") + filename_encode(_unquote(v))
+                for k, v in self.iteration.items() if k != "repetition"]
+
     @property
     def iterationvarsf(self) -> str:
-        s = "-".join(f"{k}={v}" for k, v in self.iteration.items() if k != "repetition")
-        return re.sub(r"[^A-Za-z0-9_=.-]", "_", s) + ("-" if s else "")
+        """${iterationvarsf}: the iteration variables for a file name ("numDevices=50,interval=1s-")."""
+        s = ",".join(self._segments())
+        return s + "-" if s else ""
+
+    @property
+    def iterationvarsd(self) -> str:
+        """${iterationvarsd}: the same as folder names ("numDevices=50/interval=1s")."""
+        return "/".join(self._segments())
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value
+
+
+def filename_encode(text: str) -> str:
+    """OMNeT++'s opp_filenameencode: space to '_', '_' to '#_', '#' to '##', and characters that
+    file systems or shells dislike to '#' and two hex digits."""
+    out = []
+    for c in text:
+        if c == " ":
+            out.append("_")
+        elif c == "_":
+            out.append("#_")
+        elif c == "#":
+            out.append("##")
+        elif ord(c) >= 128:  # each UTF-8 byte, printed as C++ prints a negative char in hex
+            out.append("".join(f"#ffffff{b:02x}" for b in c.encode()))
+        elif ord(c) < 32 or ord(c) == 127 or c in "/\\:?*<>|'`\"$%{}^&":
+            out.append(f"#{ord(c):>2x}")  # std::setw(2) pads with a space
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 class IniFile:

@@ -80,7 +80,7 @@ def result_paths(run: RunConfig, result_dir: str | None = None) -> tuple[Path, P
     rdir = result_dir or run.option("result-dir", "results")
     subst = {
         "resultdir": rdir, "configname": run.config, "runnumber": str(run.run_number),
-        "iterationvarsf": run.iterationvarsf, "repetition": str(run.repetition),
+        "iterationvarsf": run.iterationvarsf, "iterationvarsd": run.iterationvarsd, "repetition": str(run.repetition),
     }
 
     def expand(template: str) -> Path:
