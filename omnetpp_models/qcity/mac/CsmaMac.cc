@@ -43,6 +43,11 @@ void CsmaMac::initialize(int stage)
         txPowerDbm = par("txPower").doubleValue();
         sensitivityDbm = par("sensitivity").doubleValue();
         ccaThresholdMw = dbmToMw(par("ccaThreshold").doubleValue());
+        std::string ccaMode = par("ccaMode").stdstringValue();
+        if (ccaMode != "energy" && ccaMode != "energyOrCarrier")
+            throw omnetpp::cRuntimeError("ccaMode must be \"energy\" or \"energyOrCarrier\", got \"%s\"", ccaMode.c_str());
+        carrierSense = ccaMode == "energyOrCarrier";
+        syncOnAnyFrame = par("syncOnAnyFrame").boolValue();
         bitrate = par("bitrate").doubleValue();
         queueLength = par("queueLength").intValue();
         minBE = par("macMinBE").intValue();
@@ -282,9 +287,13 @@ bool CsmaMac::channelBusy() const
         return true;
     omnetpp::simtime_t now = omnetpp::simTime();
     double power = 0;
-    for (const Signal &s : signals)
-        if (s.start <= now && now < s.end)
+    for (const Signal &s : signals) {
+        if (s.start <= now && now < s.end) {
             power += s.powerMw;
+            if (carrierSense && s.locked)  // the receiver is synchronised on a frame
+                return true;
+        }
+    }
     return power >= ccaThresholdMw;
 }
 
@@ -357,14 +366,15 @@ void CsmaMac::signalArrives(const MacFrame *frame, omnetpp::simtime_t start, omn
     forgetOldSignals();
     signals.push_back({start, end, dbmToMw(powerDbm)});
     Signal &s = signals.back();
-    bool forMe = frame->dst == address || frame->dst < 0;
-    if (powerDbm >= sensitivityDbm && forMe) {
+    if (powerDbm >= sensitivityDbm && (addressedToMe(frame) || syncOnAnyFrame)) {
         s.frame = frame->dup();
         auto *rx = new omnetpp::cMessage("rxStart", RX_START);
         rx->setContextPointer(&s);
         scheduleAt(start, rx);
     }
 }
+
+bool CsmaMac::addressedToMe(const MacFrame *frame) const { return frame->dst == address || frame->dst < 0; }
 
 void CsmaMac::receptionStart(Signal *s)
 {
@@ -373,7 +383,8 @@ void CsmaMac::receptionStart(Signal *s)
         if (&o != s && o.locked && o.end > omnetpp::simTime())
             alreadyReceiving = true;
     if (!listening || alreadyReceiving) {
-        emit(rxLostNotListeningSignal, s->frame);
+        if (addressedToMe(s->frame))  // losses are counted for the frames this radio was meant to get
+            emit(rxLostNotListeningSignal, s->frame);
         delete s->frame;
         s->frame = nullptr;
         return;
@@ -400,7 +411,12 @@ void CsmaMac::receptionEnd(Signal *s)
     MacFrame *frame = s->frame;
     s->frame = nullptr;
     if (s->broken || poweredOff) {
-        emit(rxLostNotListeningSignal, frame);
+        if (addressedToMe(frame))
+            emit(rxLostNotListeningSignal, frame);
+        delete frame;
+        return;
+    }
+    if (!addressedToMe(frame)) {  // synchronised on someone else's frame (syncOnAnyFrame): the address says drop it
         delete frame;
         return;
     }

@@ -37,6 +37,8 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     bool isGateway = false;
     bool alwaysListen = false;  // gateways and multi-hop relays keep their receiver on
     double txPowerDbm = 0, sensitivityDbm = -95, ccaThresholdMw = 0, noiseMw = 0;
+    bool carrierSense = false;    // CCA also busy while receiving a frame
+    bool syncOnAnyFrame = false;  // lock onto frames addressed to others as well
     double bitrate = 250e3;
     int queueLength = 20, minBE = 3, maxBE = 5, maxBackoffs = 4, maxRetries = 3;
     omnetpp::simtime_t unitBackoff, ccaDuration, turnaround, ackWait, listenAfterTx;
@@ -77,6 +79,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     void transmissionDone();
     void frameDone(bool success);
     void sendAck(const MacFrame *data);
+    bool addressedToMe(const MacFrame *frame) const;
     void receptionStart(Signal *s);
     void receptionEnd(Signal *s);
     double interferenceMw(const Signal &s) const;

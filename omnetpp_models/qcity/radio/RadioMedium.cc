@@ -22,6 +22,10 @@ void RadioMedium::initialize()
         throw omnetpp::cRuntimeError("pathLossExponent, referenceDistance and propagationSpeed must be positive");
     if (shadowingStdDev < 0)
         throw omnetpp::cRuntimeError("shadowingStdDev must not be negative: %g", shadowingStdDev);
+    std::string shadowingKind = par("shadowing").stdstringValue();
+    if (shadowingKind != "link" && shadowingKind != "frame")
+        throw omnetpp::cRuntimeError("shadowing must be \"link\" or \"frame\", got \"%s\"", shadowingKind.c_str());
+    shadowingPerFrame = shadowingKind == "frame";
 }
 
 std::size_t RadioMedium::registerRadio(CsmaMac *mac, double x, double y, bool gateway, int channel)
@@ -43,12 +47,16 @@ double RadioMedium::linkShadowing(std::size_t a, std::size_t b)
     return s;
 }
 
+double RadioMedium::pathLoss(const Radio &a, const Radio &b) const
+{
+    double d = std::max(std::hypot(a.x - b.x, a.y - b.y), referenceDistance);
+    return referenceLoss + 10 * pathLossExponent * std::log10(d / referenceDistance);
+}
+
 double RadioMedium::meanReceivedPower(std::size_t from, std::size_t to, double txPowerDbm)
 {
-    const Radio &a = radios.at(from), &b = radios.at(to);
-    double d = std::max(std::hypot(a.x - b.x, a.y - b.y), referenceDistance);
-    double loss = referenceLoss + 10 * pathLossExponent * std::log10(d / referenceDistance);
-    return txPowerDbm - loss - linkShadowing(from, to);
+    double shadow = shadowingPerFrame ? 0 : linkShadowing(from, to);
+    return txPowerDbm - pathLoss(radios.at(from), radios.at(to)) - shadow;
 }
 
 void RadioMedium::transmit(std::size_t from, const MacFrame *frame, double txPowerDbm, omnetpp::simtime_t duration)
@@ -59,6 +67,8 @@ void RadioMedium::transmit(std::size_t from, const MacFrame *frame, double txPow
         if (i == from || radios[i].channel != src.channel)
             continue;
         double power = meanReceivedPower(from, i, txPowerDbm);
+        if (shadowingPerFrame && shadowingStdDev > 0)
+            power -= normal(0, shadowingStdDev);
         if (power < interferenceFloorDbm)
             continue;
         double d = std::hypot(src.x - radios[i].x, src.y - radios[i].y);

@@ -25,6 +25,7 @@ class RadioMedium : public omnetpp::cSimpleModule
     // parameters
     double pathLossExponent = 3, referenceLoss = 40, referenceDistance = 1, shadowingStdDev = 4;
     double noiseFloorDbm = -100, interferenceFloorDbm = -110, propagationSpeed = 3e8;
+    bool shadowingPerFrame = false;
 
     // state
     std::vector<Radio> radios;
@@ -32,13 +33,14 @@ class RadioMedium : public omnetpp::cSimpleModule
 
     void initialize() override;
     double linkShadowing(std::size_t a, std::size_t b);
+    double pathLoss(const Radio &a, const Radio &b) const;  // dB, without shadowing
 
   public:
     // Radios register in initialization stage 0 and get their index back.
     std::size_t registerRadio(CsmaMac *mac, double x, double y, bool gateway, int channel);
     void setChannel(std::size_t index, int channel) { radios.at(index).channel = channel; }
     int getChannel(std::size_t index) const { return radios.at(index).channel; }
-    double meanReceivedPower(std::size_t from, std::size_t to, double txPowerDbm);  // dBm, with shadowing
+    double meanReceivedPower(std::size_t from, std::size_t to, double txPowerDbm);  // dBm, with the link's shadowing (none per frame)
     double getNoiseFloorDbm() const { return noiseFloorDbm; }
     // Announces `frame` (duration `duration`) from radio `from` to every radio that hears it.
     void transmit(std::size_t from, const MacFrame *frame, double txPowerDbm, omnetpp::simtime_t duration);
