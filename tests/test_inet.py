@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from oppbuild import OPP_BIN, cmake, why_not
 
 from qcity import results, units
 from qcity.sim import opprun
@@ -22,48 +23,24 @@ REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "omnetpp_models"
 INET_MODELS = REPO / "omnetpp_models_inet"
 SCENARIO = INET_MODELS / "scenarios" / "smartcity_inet"
-OPP_CONFIG = shutil.which("opp_configfilepath") or (
-    os.path.join(os.environ["OMNETPP_ROOT"], "bin", "opp_configfilepath") if os.environ.get("OMNETPP_ROOT") else None)
 INET_ROOT = Path(os.environ["INET_ROOT"]) if os.environ.get("INET_ROOT") else None
-
-
-def _why_not() -> str | None:
-    if not OPP_CONFIG or not Path(OPP_CONFIG).exists():
-        return "OMNeT++ is not installed (no opp_configfilepath on PATH, no OMNETPP_ROOT): see docs/omnetpp.md"
-    if INET_ROOT is None:
-        return "INET_ROOT is not set: these tests run INET itself (docs/inet.md says how to build it)"
-    if not (INET_ROOT / "src" / "libINET.so").exists():
-        return f"INET's model library is not built ({INET_ROOT}/src/libINET.so is missing)"
-    return None
-
-
-needs_inet = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
-
-
-def _cmake(build: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    args = ["cmake", "-S", str(REPO), "-B", str(build), "-DQCITY_BUILD_PYTHON=OFF",
-            f"-DPython_EXECUTABLE={sys.executable}", *extra]
-    try:
-        import pybind11
-        args.append(f"-Dpybind11_DIR={pybind11.get_cmake_dir()}")
-    except ImportError:
-        pass
-    return subprocess.run(args, env=env, capture_output=True, text=True)
+WHY_NOT = why_not("INET_ROOT", "src/libINET.so", "docs/inet.md")
+needs_inet = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 
 @pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake is not on PATH")
 def test_cmake_with_inet_on_needs_omnetpp_on(tmp_path):
-    r = _cmake(tmp_path / "b", "-DQCITY_WITH_INET=ON")
+    r = cmake(tmp_path / "b", "-DQCITY_WITH_INET=ON")
     assert r.returncode != 0 and "QCITY_WITH_INET=ON needs QCITY_WITH_OMNETPP=ON" in " ".join(r.stderr.split())
 
 
-@pytest.mark.skipif(OPP_CONFIG is None or shutil.which("cmake") is None,
+@pytest.mark.skipif(OPP_BIN is None or shutil.which("cmake") is None,
                     reason="needs cmake and OMNeT++ to reach the INET check (docs/inet.md)")
 def test_cmake_with_inet_on_fails_clearly_without_inet_root(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "INET_ROOT"}
-    r = _cmake(tmp_path / "b", "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", env=env)
+    r = cmake(tmp_path / "b", "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", env=env)
     assert r.returncode != 0 and "INET_ROOT is not set" in " ".join(r.stderr.split())  # cmake wraps lines
-    r = _cmake(tmp_path / "c", "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", f"-DINET_ROOT={tmp_path}", env=env)
+    r = cmake(tmp_path / "c", "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", f"-DINET_ROOT={tmp_path}", env=env)
     assert r.returncode != 0 and "is not an INET source tree" in " ".join(r.stderr.split())
 
 
@@ -135,7 +112,7 @@ def test_inet_nodes_take_the_settings_of_qcitys_mac_radio_and_battery():
 @pytest.fixture(scope="module")
 def libraries(tmp_path_factory) -> Path:
     build = tmp_path_factory.mktemp("build-inet")
-    r = _cmake(build, "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", f"-DINET_ROOT={INET_ROOT}")
+    r = cmake(build, "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_WITH_INET=ON", f"-DINET_ROOT={INET_ROOT}")
     assert r.returncode == 0, r.stderr
     r = subprocess.run(["cmake", "--build", str(build), "-j", "2"], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from oppbuild import NO_OMNETPP, OPP_BIN, cmake
 from scipy import stats
 
 from qcity import results
@@ -22,31 +23,11 @@ SMARTCITY_INI = MODELS / "scenarios" / "smartcity" / "omnetpp.ini"
 QKD_INI = MODELS / "scenarios" / "qkd_link" / "omnetpp.ini"
 
 
-def _opp_bin() -> Path | None:
-    found = shutil.which("opp_configfilepath")
-    if found:
-        return Path(found).parent
-    root = os.environ.get("OMNETPP_ROOT")
-    if root and (Path(root) / "bin" / "opp_configfilepath").exists():
-        return Path(root) / "bin"
-    return None
-
-
-OPP_BIN = _opp_bin()
-needs_omnetpp = pytest.mark.skipif(
-    OPP_BIN is None, reason="OMNeT++ is not installed (no opp_configfilepath on PATH, no OMNETPP_ROOT): "
-                            "the cross-engine tests need it (docs/omnetpp.md)")
+needs_omnetpp = pytest.mark.skipif(OPP_BIN is None, reason=NO_OMNETPP + " (the cross-engine tests need it)")
 
 
 def _cmake_configure(build: Path, env: dict) -> subprocess.CompletedProcess:
-    args = ["cmake", "-S", str(REPO), "-B", str(build), "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_BUILD_PYTHON=OFF",
-            f"-DPython_EXECUTABLE={sys.executable}"]
-    try:
-        import pybind11
-        args.append(f"-Dpybind11_DIR={pybind11.get_cmake_dir()}")
-    except ImportError:
-        pass
-    return subprocess.run(args, env=env, capture_output=True, text=True)
+    return cmake(build, "-DQCITY_WITH_OMNETPP=ON", env=env)
 
 
 def test_cmake_with_omnetpp_on_fails_clearly_without_an_install(tmp_path):
@@ -158,3 +139,16 @@ def test_result_file_names_are_opp_runs(model_library, tmp_path):
                        "--result-dir", str(tmp_path / "qcity")]) == 0
     opp = sorted(p.name for p in (tmp_path / "opp").glob("*.sca"))
     assert opp == sorted(p.name for p in (tmp_path / "qcity").glob("*.sca")) and len(opp) == 1
+
+
+@needs_omnetpp
+def test_a_warmup_period_past_the_time_limit_runs_on_both_engines(model_library, tmp_path):
+    # MultiHop's 6 s warm-up with a 3 s run: opp_run runs it and records no values; so does qcity
+    args = ["-c", "MultiHop", "--sim-time-limit=3s", "--SmartCity.numDevices=20"]
+    r = _opp_run(model_library, SMARTCITY_INI, *args, f"--result-dir={tmp_path / 'opp'}")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert qcity_main(["run", str(SMARTCITY_INI), *args[:2], "--sim-time-limit", "3s", "--SmartCity.numDevices=20",
+                       "--result-dir", str(tmp_path / "qcity")]) == 0
+    for engine in ("opp", "qcity"):
+        sc = results.get_scalars(results.read_result_files(str(tmp_path / engine)))
+        assert (sc[sc.name == "sentPk:count"].value == 0).all() and len(sc[sc.name == "sentPk:count"]) == 20, engine

@@ -11,42 +11,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from oppbuild import OPP_BIN, cmake, why_not
 
 from qcity import results
 from qcity.quantum.quisp import link_profile_from_quisp
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "quisp_configs"
-OPP_CONFIG = shutil.which("opp_configfilepath") or (
-    os.path.join(os.environ["OMNETPP_ROOT"], "bin", "opp_configfilepath") if os.environ.get("OMNETPP_ROOT") else None)
 QUISP_ROOT = Path(os.environ["QUISP_ROOT"]) if os.environ.get("QUISP_ROOT") else None
+WHY_NOT = why_not("QUISP_ROOT", "quisp/libquisp.so", "docs/quisp.md")
+needs_quisp = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 
-def _why_not() -> str | None:
-    if not OPP_CONFIG or not Path(OPP_CONFIG).exists():
-        return "OMNeT++ is not installed (no opp_configfilepath on PATH, no OMNETPP_ROOT): see docs/omnetpp.md"
-    if QUISP_ROOT is None:
-        return "QUISP_ROOT is not set: these tests run QuISP itself (docs/quisp.md says how to build it)"
-    if not (QUISP_ROOT / "quisp" / "libquisp.so").exists():
-        return f"QuISP's model library is not built ({QUISP_ROOT}/quisp/libquisp.so is missing)"
-    return None
+def _cmake(build: Path, *extra: str, env: dict | None = None):
+    return cmake(build, "-DQCITY_WITH_OMNETPP=ON", *extra, env=env)
 
 
-needs_quisp = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
-
-
-def _cmake(build: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    args = ["cmake", "-S", str(REPO), "-B", str(build), "-DQCITY_WITH_OMNETPP=ON", "-DQCITY_BUILD_PYTHON=OFF",
-            f"-DPython_EXECUTABLE={sys.executable}", *extra]
-    try:
-        import pybind11
-        args.append(f"-Dpybind11_DIR={pybind11.get_cmake_dir()}")
-    except ImportError:
-        pass
-    return subprocess.run(args, env=env, capture_output=True, text=True)
-
-
-@pytest.mark.skipif(OPP_CONFIG is None or shutil.which("cmake") is None,
+@pytest.mark.skipif(OPP_BIN is None or shutil.which("cmake") is None,
                     reason="needs cmake and OMNeT++ to reach the QuISP check (docs/quisp.md)")
 def test_cmake_with_quisp_on_fails_clearly_without_quisp_root(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "QUISP_ROOT"}
@@ -70,7 +51,7 @@ def _opp_run(build: Path, workdir: Path, config: str, *args: str) -> subprocess.
     for f in CONFIGS.glob("*.n*"):
         shutil.copy(f, workdir)  # QuISP writes its tomography files relative to the working folder
     shutil.copy(CONFIGS / "omnetpp.ini", workdir)
-    opp_run = Path(OPP_CONFIG).parent / "opp_run"
+    opp_run = OPP_BIN / "opp_run"
     ned = os.pathsep.join([str(QUISP_ROOT / "quisp"), str(REPO / "omnetpp_models"), str(workdir)])
     cmd = [str(opp_run), "-l", str(QUISP_ROOT / "quisp" / "quisp"), "-l", str(build / "qcity"),
            "-l", str(build / "qcity_quisp"), "-n", ned, "-u", "Cmdenv", "-c", config, "omnetpp.ini", *args]

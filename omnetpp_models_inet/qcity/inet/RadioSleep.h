@@ -20,6 +20,9 @@ class RadioSleep : public omnetpp::cSimpleModule, public omnetpp::cListener
 
     // state
     omnetpp::cMessage *sleepTimer = nullptr;
+    inet::physicallayer::IRadio::RadioMode mode = inet::physicallayer::IRadio::RADIO_MODE_OFF;
+    omnetpp::simtime_t modeSince;
+    double modeTime[inet::physicallayer::IRadio::RADIO_MODE_SWITCHING + 1] = {};  // s in each radio mode
 
     // statistics
     omnetpp::simsignal_t sleepsSignal = 0;
@@ -27,6 +30,8 @@ class RadioSleep : public omnetpp::cSimpleModule, public omnetpp::cListener
     int numInitStages() const override { return inet::NUM_INIT_STAGES; }
     void initialize(int stage) override;
     void handleMessage(omnetpp::cMessage *msg) override;
+    void finish() override;
+    void accountMode();
     void receiveSignal(omnetpp::cComponent *source, omnetpp::simsignal_t signal, omnetpp::intval_t value, omnetpp::cObject *details) override;
     void listenAgain();
     void trySleep();

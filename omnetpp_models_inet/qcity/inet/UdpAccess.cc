@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "inet/common/ModuleAccess.h"
+#include "inet/common/lifecycle/NodeStatus.h"
 #include "inet/mobility/contract/IMobility.h"
 #include "inet/networklayer/common/L3AddressResolver.h"
 #include "inet/networklayer/common/L3AddressTag_m.h"
@@ -73,6 +74,12 @@ void UdpAccess::associate()
     radio->setCenterFrequency(channelFrequency(channel));
 }
 
+bool UdpAccess::nodeIsUp() const
+{
+    auto *status = dynamic_cast<inet::NodeStatus *>(inet::getContainingNode(this)->getSubmodule("status"));
+    return !status || status->getState() == inet::NodeStatus::UP;
+}
+
 omnetpp::cModule *UdpAccess::getHomeGateway() const
 {
     if (isGateway || !homeGateway)
@@ -83,7 +90,12 @@ omnetpp::cModule *UdpAccess::getHomeGateway() const
 
 void UdpAccess::handleMessage(omnetpp::cMessage *msg)
 {
-    if (msg->arrivedOn("upperIn"))
+    if (msg->arrivedOn("upperIn") && !nodeIsUp()) {
+        // a reading the MCU finished just after the battery died: INET's UDP is down (the node crashed)
+        EV_WARN << "node is down, '" << msg->getName() << "' dropped\n";
+        delete msg;
+    }
+    else if (msg->arrivedOn("upperIn"))
         sendDown(omnetpp::check_and_cast<IotPacket *>(msg));
     else if (socket.belongsToSocket(msg))
         socket.processMessage(msg);

@@ -33,6 +33,7 @@ class UdpAccess : public omnetpp::cSimpleModule, public Association, public inet
     void handleMessage(omnetpp::cMessage *msg) override;
     void associate();
     void sendDown(IotPacket *pkt);
+    bool nodeIsUp() const;
 
     // inet::UdpSocket::ICallback
     void socketDataArrived(inet::UdpSocket *socket, inet::Packet *packet) override;
