@@ -48,6 +48,7 @@ void CsmaMac::initialize(int stage)
             throw omnetpp::cRuntimeError("ccaMode must be \"energy\" or \"energyOrCarrier\", got \"%s\"", ccaMode.c_str());
         carrierSense = ccaMode == "energyOrCarrier";
         syncOnAnyFrame = par("syncOnAnyFrame").boolValue();
+        listenDuringTurnaround = par("listenDuringTurnaround").boolValue();
         bitrate = par("bitrate").doubleValue();
         queueLength = par("queueLength").intValue();
         minBE = par("macMinBE").intValue();
@@ -78,6 +79,7 @@ void CsmaMac::initialize(int stage)
         dropRetryLimitSignal = registerSignal("dropRetryLimit");
         rxLostSinrSignal = registerSignal("rxLostSinr");
         rxLostNotListeningSignal = registerSignal("rxLostNotListening");
+        rxLostTurnaroundSignal = registerSignal("rxLostTurnaround");
         frameSentSignal = registerSignal("frameSent");
         backoffsSignal = registerSignal("backoffs");
         backoffTimer = new omnetpp::cMessage("backoff", BACKOFF_DONE);
@@ -111,11 +113,20 @@ omnetpp::simtime_t CsmaMac::airTime(int64_t macBytes) const { return (macBytes +
 
 // ---- radio state and energy ----------------------------------------------------------
 
+bool CsmaMac::turningAround() const { return !listenDuringTurnaround && (state == TURNAROUND || ackTurnarounds > 0); }
+
+void CsmaMac::breakReceptions()
+{
+    for (Signal &s : signals)  // half-duplex: whatever we were receiving is lost
+        if (s.locked)
+            s.broken = true;
+}
+
 void CsmaMac::updateRadio()
 {
     bool busy = state != IDLE || !queue.empty() || current;
     // a device's receiver is on while it sends (CCA, ACK wait) and in its listen window, not during backoff
-    listening = !poweredOff && !transmitting &&
+    listening = !poweredOff && !transmitting && !turningAround() &&
                 (alwaysListen || (state != BACKOFF && (busy || listenTimer->isScheduled())));
     if (!battery)
         return;
@@ -167,6 +178,8 @@ void CsmaMac::handleMessage(omnetpp::cMessage *msg)
                 busyChannel();
             else {
                 state = TURNAROUND;
+                if (!listenDuringTurnaround)
+                    breakReceptions();
                 scheduleAt(omnetpp::simTime() + turnaround, txTimer);  // RX -> TX switch, then send
             }
             break;
@@ -197,6 +210,7 @@ void CsmaMac::handleMessage(omnetpp::cMessage *msg)
         case SEND_ACK: {
             auto *ack = omnetpp::check_and_cast<MacFrame *>(msg);
             ack->setKind(0);
+            ackTurnarounds--;
             if (transmitting || poweredOff) {  // busy with our own frame: the sender will retry
                 delete ack;
                 return;
@@ -301,9 +315,7 @@ void CsmaMac::startTransmission(MacFrame *frame, bool isAck)
 {
     transmitting = true;
     state = isAck ? state : TRANSMITTING;
-    for (Signal &s : signals)  // half-duplex: whatever we were receiving is lost
-        if (s.locked)
-            s.broken = true;
+    breakReceptions();
     frame->txStart = omnetpp::simTime();
     if (!isAck)  // what the receiver's copy needs to know about this attempt
         static_cast<IotPacket *>(frame->getEncapsulatedPacket())->macRetries = retries;
@@ -354,6 +366,9 @@ void CsmaMac::sendAck(const MacFrame *data)
     ack->setByteLength(ackBytes);
     ack->setKind(SEND_ACK);  // the frame waits for the turnaround itself, so one pending at the end is deleted with the module
     scheduleAt(omnetpp::simTime() + turnaround, ack);
+    ackTurnarounds++;
+    if (!listenDuringTurnaround)
+        breakReceptions();
 }
 
 // ---- receiving --------------------------------------------------------------------------
@@ -384,7 +399,7 @@ void CsmaMac::receptionStart(Signal *s)
             alreadyReceiving = true;
     if (!listening || alreadyReceiving) {
         if (addressedToMe(s->frame))  // losses are counted for the frames this radio was meant to get
-            emit(rxLostNotListeningSignal, s->frame);
+            emit(turningAround() && !alreadyReceiving ? rxLostTurnaroundSignal : rxLostNotListeningSignal, s->frame);
         delete s->frame;
         s->frame = nullptr;
         return;

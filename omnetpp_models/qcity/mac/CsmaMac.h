@@ -39,6 +39,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     double txPowerDbm = 0, sensitivityDbm = -95, ccaThresholdMw = 0, noiseMw = 0;
     bool carrierSense = false;    // CCA also busy while receiving a frame
     bool syncOnAnyFrame = false;  // lock onto frames addressed to others as well
+    bool listenDuringTurnaround = true;
     double bitrate = 250e3;
     int queueLength = 20, minBE = 3, maxBE = 5, maxBackoffs = 4, maxRetries = 3;
     omnetpp::simtime_t unitBackoff, ccaDuration, turnaround, ackWait, listenAfterTx;
@@ -55,6 +56,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     int nb = 0, be = 3, retries = 0, backoffCount = 0;
     int64_t nextSeq = 0;
     bool transmitting = false;
+    int ackTurnarounds = 0;  // ACKs of ours waiting for the radio to turn around
     bool listening = false;
     bool poweredOff = false;
     std::list<Signal> signals;
@@ -64,7 +66,8 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
 
     // statistics
     omnetpp::simsignal_t dropQueueFullSignal = 0, dropChannelAccessSignal = 0, dropRetryLimitSignal = 0;
-    omnetpp::simsignal_t rxLostSinrSignal = 0, rxLostNotListeningSignal = 0, frameSentSignal = 0, backoffsSignal = 0;
+    omnetpp::simsignal_t rxLostSinrSignal = 0, rxLostNotListeningSignal = 0, rxLostTurnaroundSignal = 0, frameSentSignal = 0;
+    omnetpp::simsignal_t backoffsSignal = 0;
 
     int numInitStages() const override { return 2; }
     void initialize(int stage) override;
@@ -85,6 +88,8 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     double interferenceMw(const Signal &s) const;
     bool channelBusy() const;
     void updateRadio();
+    bool turningAround() const;
+    void breakReceptions();
     void forgetOldSignals();
     omnetpp::simtime_t airTime(int64_t macBytes) const;
 
