@@ -67,9 +67,10 @@ def test_logistic_regression_models_one_chain_but_not_a_two_xor_from_a_few_thous
 
 
 @pytest.mark.parametrize("call", [
-    lambda: XorArbiterPuf.create(0, 1), lambda: XorArbiterPuf.create(8, 1, noise=-1),
-    lambda: features(np.array([[0, 2]])), lambda: enrol(XorArbiterPuf.create(8), np.zeros((1, 8), np.uint8), 2,
-                                                        np.random.default_rng()),
+    lambda: XorArbiterPuf.create(0, 1, rng=np.random.default_rng(0)),
+    lambda: XorArbiterPuf.create(8, 1, noise=-1, rng=np.random.default_rng(0)),
+    lambda: features(np.array([[0, 2]])),
+    lambda: enrol(XorArbiterPuf.create(8, rng=np.random.default_rng(0)), np.zeros((1, 8), np.uint8), 2, np.random.default_rng(0)),
     lambda: authentication_trial(devices=1), lambda: modelling_attack(1),
 ])
 def test_bad_puf_inputs_are_errors(call):

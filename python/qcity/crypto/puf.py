@@ -48,13 +48,13 @@ class XorArbiterPuf:
     noise: float = 0.05
 
     @classmethod
-    def create(cls, n: int = 64, k: int = 1, noise: float = 0.05, rng: np.random.Generator | None = None) -> XorArbiterPuf:
-        """A new device: fresh manufacturing variation (delay weights)."""
+    def create(cls, n: int = 64, k: int = 1, noise: float = 0.05, *, rng: np.random.Generator) -> XorArbiterPuf:
+        """A new device: fresh manufacturing variation (delay weights) drawn from `rng` (seeded by the caller:
+        the same seed, the same device)."""
         if n < 1 or k < 1:
             raise ValueError(f"need n >= 1 stages and k >= 1 chains, got n={n}, k={k}")
         if noise < 0:
             raise ValueError(f"noise must not be negative, got {noise}")
-        rng = rng or np.random.default_rng()
         return cls(rng.standard_normal((k, n + 1)), noise)
 
     @property
@@ -107,7 +107,7 @@ def authentication_trial(devices: int = 100, attempts: int = 20, m: int = 128, n
     if devices < 2:
         raise ValueError("need at least two devices (impostors are other devices)")
     rng = np.random.default_rng(seed)
-    pufs = [XorArbiterPuf.create(n, k, noise, rng) for _ in range(devices)]
+    pufs = [XorArbiterPuf.create(n, k, noise, rng=rng) for _ in range(devices)]
     genuine = np.empty((devices, attempts))
     impostor = np.empty((devices, attempts))
     for d, puf in enumerate(pufs):
@@ -152,7 +152,7 @@ def modelling_attack(crps: int, n: int = 64, k: int = 1, noise: float = 0.05, te
     if crps < 2:
         raise ValueError("the attacker needs at least two challenge-response pairs")
     rng = np.random.default_rng(seed)
-    puf = XorArbiterPuf.create(n, k, noise, rng)
+    puf = XorArbiterPuf.create(n, k, noise, rng=rng)
     train_c = random_challenges(crps, n, rng)
     train_r = puf.respond(train_c, rng)
     test_c = random_challenges(test, n, rng)
