@@ -10,8 +10,10 @@ trained on the logs of seed sets 100-103 and judged on those of seed sets 0-2, t
 Intrusions and Detectors configs score inside the simulation: other device placements,
 traffic and attackers. Printed per detector, with Student-t 95 % intervals over the held-out
 runs: ADR, FPR, precision, F1 and ADR per attack kind. qcity's logistic model is written to
-the file LearnedDetector loads by default (``--model``); <prefix>_detectors.csv and
-<prefix>_detectors.png hold the table and figure.
+flow_logistic.npz in the working folder (``--model`` names another file); LearnedDetector loads
+it with ``**.tap.detectorSettings = "model=<file>"``, and the model shipped with qcity
+(python/qcity/ids/models/flow_logistic.npz, which ``--model`` can overwrite in a source checkout)
+otherwise. <prefix>_detectors.csv and <prefix>_detectors.png hold the table and figure.
 """
 
 from __future__ import annotations
@@ -29,16 +31,13 @@ from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, judge, read_spl
 from qcity.reports.detection import summarise
 from qcity.reports.figures import adr_bars
 
-#: where the hook's model lives in a source checkout (the installed copy is DEFAULT_MODEL)
-_SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "ids" / "models" / DEFAULT_MODEL.name
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("logs", help="folder of FlowTap logs (FlowLogs writes flowlogs/)")
     ap.add_argument("--train", default=TRAIN_LOGS, help="logs to train on (default: %(default)s)")
     ap.add_argument("--test", default=TEST_LOGS, help="logs to judge on (default: %(default)s)")
-    ap.add_argument("--model", default=str(_SOURCE_MODEL if _SOURCE_MODEL.parent.parent.is_dir() else DEFAULT_MODEL),
+    ap.add_argument("--model", default=DEFAULT_MODEL.name,
                     help="where to write qcity's logistic model (default: %(default)s); '' writes none")
     ap.add_argument("--seed", type=int, default=0, help="seed of the scikit-learn detectors")
     ap.add_argument("-o", "--output", default="flowdetectors", help="prefix of the output files")

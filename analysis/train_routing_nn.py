@@ -6,9 +6,12 @@
 RoutingExperience runs the multi-hop smart city (50-200 devices) with random next hops
 and records every forwarding decision with its outcome. The networks are fitted on the
 runs of the first training seed set and checked on the others (held out: other
-placements and traffic); the model file is what the ``neural`` and ``neural_energy``
-routing hooks load. The evaluation runs (config Routing, seed sets 0 and 1) are
-never trained on.
+placements and traffic). The model goes to seed003_nn.npz in the working folder (``-o``
+names another file); the ``neural`` and ``neural_energy`` routing hooks load it with
+``**.net.routingSettings = "model=<file>"``, and load the model shipped with qcity
+(python/qcity/routing/models/seed003_nn.npz, which ``-o`` can overwrite in a source
+checkout) otherwise. The evaluation runs (config Routing, seed sets 0 and 1) are never
+trained on.
 """
 
 from __future__ import annotations
@@ -21,14 +24,11 @@ from qcity.cli import run_script
 from qcity.reports.routing import fit_routing_model
 from qcity.routing.learned import DEFAULT_MODEL
 
-#: where the hooks' model lives in a source checkout (the installed copy is DEFAULT_MODEL)
-_SOURCE_MODEL = Path(__file__).resolve().parents[1] / "python" / "qcity" / "routing" / "models" / DEFAULT_MODEL.name
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results", nargs="+", help=".vec files or folders of the RoutingExperience config")
-    ap.add_argument("-o", "--output", default=str(_SOURCE_MODEL if _SOURCE_MODEL.parent.parent.is_dir() else DEFAULT_MODEL), help="model file to write (default: %(default)s)")
+    ap.add_argument("-o", "--output", default=DEFAULT_MODEL.name, help="model file to write (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the networks' initial weights")
     args = ap.parse_args(argv)
     files = [str(f) for p in map(Path, args.results) for f in (sorted(p.glob("*.vec")) if p.is_dir() else [p])]
