@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from qcity.reports import papers
 
 PACKAGE = Path(papers.__file__).resolve().parents[1]
-DOMAIN = ("quantum", "crypto", "ids", "routing", "scheduling")
 
 
 def test_every_entry_names_a_paper_a_place_and_a_measure():
@@ -65,26 +63,3 @@ def test_lookup_of_one_entry():
 def test_frame_spells_out_each_measure():
     f = papers.frame()
     assert len(f) == len(papers.REPORTED) and f.qcity_config.str.len().min() > 0
-
-
-def _imports(path: Path) -> set[str]:
-    """Modules a source file imports, relative imports resolved against the qcity package."""
-    tree = ast.parse(path.read_text())
-    package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = list(package[: len(package) - node.level + 1]) if node.level else []
-            module = ".".join(base + ([node.module] if node.module else []))
-            out.add(module)
-            out.update(f"{module}.{a.name}" for a in node.names)
-    return out
-
-
-@pytest.mark.parametrize("area", DOMAIN)
-def test_domain_packages_do_not_read_result_files(area):
-    for path in sorted((PACKAGE / area).rglob("*.py")):
-        bad = {m for m in _imports(path) if m.startswith(("qcity.results", "qcity.reports", "qcity.sim"))}
-        assert not bad, f"{path.relative_to(PACKAGE.parent)} imports {sorted(bad)}"

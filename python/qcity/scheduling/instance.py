@@ -62,3 +62,14 @@ def braun_instance(tasks: int, machines: int, consistency: str = "inconsistent",
         etc[:, ::2] = np.sort(etc[:, ::2], axis=1)
     active = rng.uniform(100, 250, size=machines)
     return Instance(etc, active, 0.6 * active)
+
+
+def loads(inst: Instance, assign: np.ndarray) -> np.ndarray:
+    """Machine loads for one assignment (tasks,) or a population (pop, tasks)."""
+    a = np.atleast_2d(assign)
+    pop, t = a.shape
+    m = inst.machines
+    times = inst.etc[np.arange(t), a]  # (pop, tasks)
+    idx = a + m * np.arange(pop)[:, None]
+    out = np.bincount(idx.ravel(), weights=times.ravel(), minlength=pop * m).reshape(pop, m)
+    return out[0] if np.ndim(assign) == 1 else out

@@ -19,18 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instance import Instance
+from .bounds import lp_lower_bound
+from .instance import Instance, loads
 
-
-def loads(inst: Instance, assign: np.ndarray) -> np.ndarray:
-    """Machine loads for one assignment (tasks,) or a population (pop, tasks)."""
-    a = np.atleast_2d(assign)
-    pop, t = a.shape
-    m = inst.machines
-    times = inst.etc[np.arange(t), a]  # (pop, tasks)
-    idx = a + m * np.arange(pop)[:, None]
-    out = np.bincount(idx.ravel(), weights=times.ravel(), minlength=pop * m).reshape(pop, m)
-    return out[0] if np.ndim(assign) == 1 else out
+__all__ = ["loads", "evaluate", "FuzzyObjective"]
 
 
 def evaluate(inst: Instance, assign: np.ndarray) -> dict[str, np.ndarray]:
@@ -53,8 +45,6 @@ class FuzzyObjective:
 
     @classmethod
     def for_instance(cls, inst: Instance, weights=(0.5, 0.2, 0.3), samples: int = 256, seed: int = 0) -> "FuzzyObjective":
-        from .bounds import lp_lower_bound
-
         if abs(sum(weights) - 1) > 1e-9 or min(weights) < 0:
             raise ValueError(f"weights must be non-negative and sum to 1, got {weights}")
         rng = np.random.default_rng(seed)
