@@ -5,6 +5,7 @@ no result files."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 import qcity
 
 PACKAGE = Path(qcity.__file__).resolve().parent
+MODELS = Path(__file__).resolve().parent.parent / "omnetpp_models" / "qcity"
 DOMAIN = ("quantum", "crypto", "ids", "routing", "scheduling")
 
 
@@ -102,3 +104,24 @@ def test_domain_packages_do_not_read_result_files(area):
     for path in sorted((PACKAGE / area).rglob("*.py")):
         bad = {m for m in _imports(path) if m.startswith(("qcity.results", "qcity.reports", "qcity.sim"))}
         assert not bad, f"{path.relative_to(PACKAGE.parent)} imports {sorted(bad)}"
+
+
+def _include_graph() -> dict[str, set[str]]:
+    """Model area (omnetpp_models/qcity/<area>) -> the areas whose headers its sources include."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(MODELS.glob("*/*")):
+        if path.suffix not in (".h", ".cc"):
+            continue
+        area = path.parent.name
+        graph.setdefault(area, set())
+        for target in re.findall(r'^#include "\.\./(\w+)/', path.read_text(), re.MULTILINE):
+            if target != area:
+                graph[area].add(target)
+                graph.setdefault(target, set())
+    return graph
+
+
+def test_no_include_cycles_between_model_areas():
+    graph = _include_graph()
+    assert {"iot", "mac", "radio", "security"} <= set(graph)  # the scan saw the models
+    assert _cycles(graph) == []

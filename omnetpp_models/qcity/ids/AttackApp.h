@@ -1,7 +1,7 @@
 #pragma once
 
 #include "../iot/IotPacket.h"
-#include "AttackKind.h"
+#include "../iot/AttackKind.h"
 #include "qcity/sim.h"
 
 namespace qcity {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "../iot/IotPacket.h"
-#include "AttackKind.h"
+#include "../iot/AttackKind.h"
 #include "qcity/hook.h"
 #include "qcity/sim.h"
 

@@ -1,6 +1,6 @@
 #include "ControlCenter.h"
 
-#include "../ids/AttackKind.h"
+#include "AttackKind.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include "SensorApp.h"
 
-#include "../ids/AttackKind.h"
+#include "AttackKind.h"
 
 namespace qcity {
 

@@ -72,7 +72,7 @@ void CsmaMac::initialize(int stage)
         int channel = par("radioChannel").intValue();
         if (channel < 11 || channel > 26)
             throw omnetpp::cRuntimeError("radioChannel must be one of the 2.4 GHz channels 11-26, got %d", channel);
-        radioIndex = medium->registerRadio(this, par("x").doubleValue(), par("y").doubleValue(), isGateway, channel);
+        radioIndex = medium->registerRadio(this, this, par("x").doubleValue(), par("y").doubleValue(), isGateway, channel);
         address = static_cast<int>(radioIndex);
         dropQueueFullSignal = registerSignal("dropQueueFull");
         dropChannelAccessSignal = registerSignal("dropChannelAccess");
@@ -106,7 +106,7 @@ omnetpp::cModule *CsmaMac::getHomeGateway() const
 {
     if (isGateway || gatewayAddress < 0)
         throw omnetpp::cRuntimeError("%s has no home gateway (it is a gateway, or asked before stage 1)", getFullPath().c_str());
-    return medium->getMac(gatewayAddress)->getParentModule();
+    return medium->getRadioModule(gatewayAddress)->getParentModule();
 }
 
 omnetpp::simtime_t CsmaMac::airTime(int64_t macBytes) const { return (macBytes + phyHeaderBytes) * 8.0 / bitrate; }

@@ -6,7 +6,8 @@
 
 #include "../energy/Battery.h"
 #include "../iot/Association.h"
-#include "MacFrame.h"
+#include "../radio/MacFrame.h"
+#include "../radio/Transceiver.h"
 #include "qcity/sim.h"
 
 namespace qcity {
@@ -15,7 +16,7 @@ class RadioMedium;
 class IotPacket;
 
 // See CsmaMac.ned.
-class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Association
+class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Association, public Transceiver
 {
   protected:
     enum TimerKind { BACKOFF_DONE = 1, CCA_DONE, TX_DONE, ACK_TX_DONE, ACK_TIMEOUT, SEND_ACK, LISTEN_END, RX_START, RX_END };
@@ -96,7 +97,7 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
   public:
     ~CsmaMac() override;
     // Called by the RadioMedium when a transmission will reach this radio.
-    void signalArrives(const MacFrame *frame, omnetpp::simtime_t start, omnetpp::simtime_t end, double powerDbm);
+    void signalArrives(const MacFrame *frame, omnetpp::simtime_t start, omnetpp::simtime_t end, double powerDbm) override;
     void powerOff() override;
     int getAddress() const { return address; }
     int getGatewayAddress() const { return gatewayAddress; }  // devices: the gateway chosen in stage 1

@@ -2,9 +2,6 @@
 
 #include <cmath>
 
-#include "../mac/CsmaMac.h"
-#include "../mac/MacFrame.h"
-
 namespace qcity {
 
 Define_Module(RadioMedium);
@@ -28,9 +25,9 @@ void RadioMedium::initialize()
     shadowingPerFrame = shadowingKind == "frame";
 }
 
-std::size_t RadioMedium::registerRadio(CsmaMac *mac, double x, double y, bool gateway, int channel)
+std::size_t RadioMedium::registerRadio(Transceiver *transceiver, omnetpp::cModule *module, double x, double y, bool gateway, int channel)
 {
-    radios.push_back({mac, x, y, gateway, channel});
+    radios.push_back({transceiver, module, x, y, gateway, channel});
     return radios.size() - 1;
 }
 
@@ -73,7 +70,7 @@ void RadioMedium::transmit(std::size_t from, const MacFrame *frame, double txPow
             continue;
         double d = std::hypot(src.x - radios[i].x, src.y - radios[i].y);
         omnetpp::simtime_t start = omnetpp::simTime() + d / propagationSpeed;
-        radios[i].mac->signalArrives(frame, start, start + duration, power);
+        radios[i].transceiver->signalArrives(frame, start, start + duration, power);
     }
 }
 

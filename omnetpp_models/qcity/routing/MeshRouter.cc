@@ -1,6 +1,6 @@
 #include "MeshRouter.h"
 
-#include "../ids/AttackKind.h"
+#include "../iot/AttackKind.h"
 
 #include <cmath>
 #include <limits>
