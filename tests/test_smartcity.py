@@ -256,4 +256,8 @@ def test_a_receiver_turning_around_to_transmit_is_deaf_when_asked(tmp_path, monk
     lost = ("Pair.gateway.mac", "rxLostTurnaround:count")
     assert _pair_run(tmp_path)[lost] == 0  # qcity's default: the receiver hears while it turns around
     # the gateway turns around before every ACK it sends: frames for it that begin meanwhile are lost
-    assert _pair_run(tmp_path, turnaround=False)[lost] > 20
+    deaf = _pair_run(tmp_path, turnaround=False)
+    assert deaf[lost] > 20
+    # deaf, but powered as a receiver: a radio that always listens never sleeps
+    assert deaf[("Pair.device[0].energy", "radioTimeSleep")] == 0
+    assert deaf[("Pair.device[0].energy", "radioTimeTx")] > 0

@@ -126,8 +126,9 @@ void CsmaMac::updateRadio()
 {
     bool busy = state != IDLE || !queue.empty() || current;
     // a device's receiver is on while it sends (CCA, ACK wait) and in its listen window, not during backoff
-    listening = !poweredOff && !transmitting && !turningAround() &&
-                (alwaysListen || (state != BACKOFF && (busy || listenTimer->isScheduled())));
+    bool receiverOn = !poweredOff && !transmitting && (alwaysListen || (state != BACKOFF && (busy || listenTimer->isScheduled())));
+    // turning around to transmit draws receive current but may hear nothing (listenDuringTurnaround)
+    listening = receiverOn && !turningAround();
     if (!battery)
         return;
     if (poweredOff)
@@ -136,7 +137,7 @@ void CsmaMac::updateRadio()
         battery->setRadioMode(Battery::RADIO_TX);
     else if (state == BACKOFF)
         battery->setRadioMode(alwaysListen ? Battery::RADIO_RX : Battery::RADIO_IDLE);  // a sleepy device needs RX only for CCA
-    else if (listening)
+    else if (receiverOn)
         battery->setRadioMode(Battery::RADIO_RX);
     else
         battery->setRadioMode(Battery::RADIO_SLEEP);
