@@ -124,25 +124,25 @@ def _records(rng, n_normal, n_attack) -> tuple[dict, list[bool]]:
 
 def _federation(n_clients, settings=""):
     server, clients = Server(), [Client() for _ in range(n_clients)]
-    server({"op": "setup", "settings": settings, "clients": n_clients})
+    server({"event": "setup", "settings": settings, "clients": n_clients})
     for g, c in enumerate(clients):
-        keys = c({"op": "setup", "settings": settings, "gateway": g, "seed": 10 + g})
+        keys = c({"event": "setup", "settings": settings, "gateway": g, "seed": 10 + g})
         assert keys["bytes"] == 32 + 1184
-        server({"op": "register", "gateway": g, "payload": keys["payload"]})
-    key_list = server({"op": "keys"})
+        server({"event": "register", "gateway": g, "payload": keys["payload"]})
+    key_list = server({"event": "keys"})
     for c in clients:
-        c({"op": "keys", "payload": key_list["payload"]})
+        c({"event": "keys", "payload": key_list["payload"]})
     return server, clients
 
 
 def _round(server, clients, r, modes):
-    out = server({"op": "broadcast", "round": r, "gateways": list(range(len(clients))), "modes": modes})
+    out = server({"event": "broadcast", "round": r, "gateways": list(range(len(clients))), "modes": modes})
     models = []
     for g, c in enumerate(clients):
-        models.append(c({"op": "model", "round": r, "mode": modes[g], "payload": out["payloads"][g]})["model"])
-        up = c({"op": "train", "round": r, "mode": modes[g]})
-        server({"op": "update", "round": r, "gateway": g, "mode": modes[g], "payload": up["payload"]})
-    return models, out, server({"op": "aggregate"})
+        models.append(c({"event": "model", "round": r, "mode": modes[g], "payload": out["payloads"][g]})["model"])
+        up = c({"event": "train", "round": r, "mode": modes[g]})
+        server({"event": "update", "round": r, "gateway": g, "mode": modes[g], "payload": up["payload"]})
+    return models, out, server({"event": "aggregate"})
 
 
 def test_hook_protocol_is_fedavg_of_the_clients_updates():
@@ -150,7 +150,7 @@ def test_hook_protocol_is_fedavg_of_the_clients_updates():
     server, clients = _federation(3)
     data = [_records(rng, 40, 10), _records(rng, 50, 0), _records(rng, 30, 0)]
     for c, (recs, labels) in zip(clients, data):
-        c({"op": "observe", "window": 2.0, "flows": recs, "labels": labels})
+        c({"event": "observe", "window": 2.0, "flows": recs, "labels": labels})
     models, out, agg = _round(server, clients, 0, ["qkd", "pqc", "qkd"])
     assert models == [None] * 3  # the untrained model of round 0 is never used to detect
     assert out["bytes"][1] == out["bytes"][0] + 1088  # ML-KEM sealing carries its ciphertext
@@ -173,27 +173,27 @@ def test_hook_protocol_is_fedavg_of_the_clients_updates():
 
 def test_hook_protocol_rejects_tampering_and_bad_input():
     server, clients = _federation(2, "noise=1 clip=0.5")
-    out = server({"op": "broadcast", "round": 0, "gateways": [0, 1], "modes": ["qkd", "qkd"]})
+    out = server({"event": "broadcast", "round": 0, "gateways": [0, 1], "modes": ["qkd", "qkd"]})
     forged = bytearray(base64.b64decode(out["payloads"][0]))
     forged[-1] ^= 1
     with pytest.raises(TamperedMessage):
-        clients[0]({"op": "model", "round": 0, "mode": "qkd", "payload": base64.b64encode(bytes(forged)).decode()})
+        clients[0]({"event": "model", "round": 0, "mode": "qkd", "payload": base64.b64encode(bytes(forged)).decode()})
     with pytest.raises(TamperedMessage):  # sealed for gateway 0: gateway 1's key does not open it
-        clients[1]({"op": "model", "round": 0, "mode": "qkd", "payload": out["payloads"][0]})
-    with pytest.raises(ValueError, match="unknown operation"):
-        server({"op": "aggreggate"})
+        clients[1]({"event": "model", "round": 0, "mode": "qkd", "payload": out["payloads"][0]})
+    with pytest.raises(ValueError, match="unknown event .aggreggate."):
+        server({"event": "aggreggate"})
     with pytest.raises(RuntimeError, match="0 of 2 updates"):
-        server({"op": "aggregate"})
+        server({"event": "aggregate"})
     with pytest.raises(ValueError, match="unknown detector setting 'noize=1'"):
-        Client()({"op": "setup", "settings": "noize=1", "gateway": 0, "seed": 1})
+        Client()({"event": "setup", "settings": "noize=1", "gateway": 0, "seed": 1})
     with pytest.raises(ValueError, match="labels must be one of"):
-        Client()({"op": "setup", "settings": "labels=oracle", "gateway": 0, "seed": 1})
+        Client()({"event": "setup", "settings": "labels=oracle", "gateway": 0, "seed": 1})
     with pytest.raises(ValueError, match="at least 2 clients"):
-        Server()({"op": "setup", "settings": "", "clients": 1})
+        Server()({"event": "setup", "settings": "", "clients": 1})
     with pytest.raises(ValueError, match="weighting must be one of"):
-        Client()({"op": "setup", "settings": "weighting=size", "gateway": 0, "seed": 1})
+        Client()({"event": "setup", "settings": "weighting=size", "gateway": 0, "seed": 1})
     with pytest.raises(ValueError, match="use it with noise=0"):
-        Server()({"op": "setup", "settings": "weighting=attacks noise=1", "clients": 2})
+        Server()({"event": "setup", "settings": "weighting=attacks noise=1", "clients": 2})
 
 
 def test_attack_weighted_averaging_is_the_weighted_mean_of_the_clients_updates():
@@ -201,7 +201,7 @@ def test_attack_weighted_averaging_is_the_weighted_mean_of_the_clients_updates()
     server, clients = _federation(3, "weighting=attacks buffer=99")
     data = [_records(rng, 40, 19), _records(rng, 50, 0), _records(rng, 30, 4)]
     for c, (recs, labels) in zip(clients, data):
-        c({"op": "observe", "window": 2.0, "flows": recs, "labels": labels})
+        c({"event": "observe", "window": 2.0, "flows": recs, "labels": labels})
     _round(server, clients, 0, ["qkd"] * 3)
     start = federated_start()
     updates = [fl.clip(fl.local_update(start, features(records_frame(r), 2.0), np.asarray(y, float), 50, 0.5), 1.0)

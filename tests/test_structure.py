@@ -125,3 +125,29 @@ def test_no_include_cycles_between_model_areas():
     graph = _include_graph()
     assert {"iot", "mac", "radio", "security"} <= set(graph)  # the scan saw the models
     assert _cycles(graph) == []
+
+
+def test_stateful_hooks_dispatch_through_one_handler_table():
+    """No hook builds a method name from the request (getattr(self, f"...")): multi-event hooks
+    derive from qcity.hookprotocol.EventHook and list their events in handlers()."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        assert not re.search(r"getattr\(self,\s*f[\"']", path.read_text()), f"{path.relative_to(PACKAGE.parent)} dispatches by name"
+    from qcity.hookprotocol import EventHook
+    from qcity.ids.fedhooks import Client, Server
+    from qcity.routing.trust import QLearningRouting
+
+    assert all(issubclass(hook, EventHook) for hook in (Client, Server, QLearningRouting))
+
+
+def test_an_event_hook_names_what_it_does_not_handle():
+    from qcity.hookprotocol import EventHook
+
+    class Echo(EventHook):
+        def handlers(self):
+            return {"ping": lambda request: "pong"}
+
+    assert Echo()({"event": "ping"}) == "pong"
+    with pytest.raises(ValueError, match=r"Echo: unknown event 'pong' \(it handles ping\)"):
+        Echo()({"event": "pong"})
+    with pytest.raises(ValueError, match="names its event in 'event'"):
+        Echo()({"op": "ping"})

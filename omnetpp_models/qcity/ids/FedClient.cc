@@ -34,7 +34,7 @@ void FedClient::observe(const Value &records, const std::vector<int> &labels, do
     Value flags = Value::list();
     for (int label : labels)
         flags.append(label != 0);
-    fedHook(Value::dict({{"op", "observe"}, {"settings", settings}, {"window", window}, {"flows", records}, {"labels", flags}}));
+    fedHook(Value::dict({{"event", "observe"}, {"settings", settings}, {"window", window}, {"flows", records}, {"labels", flags}}));
 }
 
 void FedClient::adoptModel(const Value &reply)
@@ -55,20 +55,20 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
     if (msg == timer) {
         switch (msg->getKind()) {
             case SETUP: {  // public keys to the server: not secret, sent unsealed
-                Value r = fedHook(Value::dict({{"op", "setup"}, {"settings", settings}, {"gateway", gateway},
+                Value r = fedHook(Value::dict({{"event", "setup"}, {"settings", settings}, {"gateway", gateway},
                                                {"seed", static_cast<long long>(intuniform(0, 2147483646))}}));
                 sendToServer(federatedPacket("fedSetup", IotPacket::FEDERATED_SETUP, gateway, -1, r, costs.headerBytes), "");
                 break;
             }
             case TRAIN: {
                 const char *mode = takeSealingKey(keys, costs.keyBits);
-                Value r = fedHook(Value::dict({{"op", "train"}, {"round", round}, {"mode", mode}}));
+                Value r = fedHook(Value::dict({{"event", "train"}, {"round", round}, {"mode", mode}}));
                 emit(recordsSignal, r["records"].asInt());
                 sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, costs.headerBytes, mode), mode);
                 break;
             }
             case LOCAL_ROUND: {
-                Value r = fedHook(Value::dict({{"op", "local"}, {"settings", settings}}));
+                Value r = fedHook(Value::dict({{"event", "local"}, {"settings", settings}}));
                 emit(recordsSignal, r["records"].asInt());
                 adoptModel(r);
                 scheduleAt(omnetpp::simTime() + roundInterval, timer);
@@ -80,14 +80,14 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
     }
     auto *pkt = omnetpp::check_and_cast<IotPacket *>(msg);
     if (pkt->type == IotPacket::FEDERATED_KEYS) {
-        fedHook(Value::dict({{"op", "keys"}, {"payload", pkt->payload}}));
+        fedHook(Value::dict({{"event", "keys"}, {"payload", pkt->payload}}));
     }
     else if (pkt->type == IotPacket::FEDERATED_MODEL) {
         if (timer->isScheduled()) {  // the previous round's update is still being trained: that round is lost
             EV_WARN << "round " << pkt->round << " began before this gateway's update of round " << round << " left\n";
             cancelEvent(timer);
         }
-        Value r = fedHook(Value::dict({{"op", "model"}, {"round", pkt->round}, {"mode", pkt->pqcSealed ? "pqc" : "qkd"},
+        Value r = fedHook(Value::dict({{"event", "model"}, {"round", pkt->round}, {"mode", pkt->pqcSealed ? "pqc" : "qkd"},
                                        {"payload", pkt->payload}}));
         adoptModel(r);
         round = pkt->round;

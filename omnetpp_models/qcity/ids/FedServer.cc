@@ -16,7 +16,7 @@ void FedServer::initialize()
     if (roundInterval <= omnetpp::SimTime() || firstRound < omnetpp::SimTime())
         throw omnetpp::cRuntimeError("roundInterval must be positive and firstRound not negative");
     costs.initialize(this);
-    fedHook(Value::dict({{"op", "setup"}, {"settings", par("settings").stdstringValue()}, {"clients", clients}}));
+    fedHook(Value::dict({{"event", "setup"}, {"settings", par("settings").stdstringValue()}, {"clients", clients}}));
     roundSignal = registerSignal("fedRound");
     failedSignal = registerSignal("fedRoundFailed");
     epsilonSignal = registerSignal("fedEpsilon");
@@ -64,7 +64,7 @@ void FedServer::startRound()
         gateways.append(g);
         modes.append(takeSealingKey(keys, costs.keyBits));
     }
-    Value r = fedHook(Value::dict({{"op", "broadcast"}, {"round", round}, {"gateways", gateways}, {"modes", modes}}));
+    Value r = fedHook(Value::dict({{"event", "broadcast"}, {"round", round}, {"gateways", gateways}, {"modes", modes}}));
     std::size_t i = 0;
     for (int g : registered) {
         Value message = Value::dict({{"payload", r["payloads"][i]}, {"bytes", r["bytes"][i]}});
@@ -82,10 +82,10 @@ void FedServer::receive(IotPacket *pkt)
         throw omnetpp::cRuntimeError("federated message from gateway %d, but clients are gateway[0..%d]", g, clients - 1);
     }
     if (pkt->type == IotPacket::FEDERATED_SETUP) {
-        fedHook(Value::dict({{"op", "register"}, {"gateway", g}, {"payload", pkt->payload}}));
+        fedHook(Value::dict({{"event", "register"}, {"gateway", g}, {"payload", pkt->payload}}));
         registered.insert(g);
         if (static_cast<int>(registered.size()) == clients) {  // every client's keys are in: each gets the list
-            Value keys = fedHook(Value::dict({{"op", "keys"}}));
+            Value keys = fedHook(Value::dict({{"event", "keys"}}));
             for (int c : registered)
                 sendToGateway(federatedPacket("fedKeys", IotPacket::FEDERATED_KEYS, c, -1, keys, costs.headerBytes), "");
         }
@@ -95,11 +95,11 @@ void FedServer::receive(IotPacket *pkt)
             EV_WARN << "update of gateway " << g << " for round " << pkt->round << " arrived late (round " << round << " open: " << roundOpen << ")\n";
         }
         else {
-            fedHook(Value::dict({{"op", "update"}, {"round", round}, {"gateway", g}, {"mode", pkt->pqcSealed ? "pqc" : "qkd"},
+            fedHook(Value::dict({{"event", "update"}, {"round", round}, {"gateway", g}, {"mode", pkt->pqcSealed ? "pqc" : "qkd"},
                                  {"payload", pkt->payload}}));
             updated.insert(g);
             if (static_cast<int>(updated.size()) == clients) {
-                Value r = fedHook(Value::dict({{"op", "aggregate"}}));
+                Value r = fedHook(Value::dict({{"event", "aggregate"}}));
                 roundOpen = false;
                 emit(roundSignal, omnetpp::simTime() - roundStart);
                 emit(epsilonSignal, r["epsilon"].asDouble());

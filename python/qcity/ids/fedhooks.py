@@ -3,7 +3,7 @@
 
 The modules carry what these hooks return as opaque payloads in real packets, so every
 message costs backhaul bandwidth, gateway queueing and, when sealed under QKD key, key
-from the gateway's pool. Each call is ``{"op": ..., ...}``; payloads are strings, and
+from the gateway's pool. Each call is ``{"event": ..., ...}`` (:mod:`qcity.hookprotocol`); payloads are strings, and
 ``bytes`` is the size the message has on the wire (binary, before the transport header).
 
 Protocol (all through the backhaul):
@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import mlkem
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..crypto.session import KEY_BYTES, open_sealed, seal
+from ..hookprotocol import EventHook
 from .federated import (
     GaussianAccountant,
     PairwiseMasker,
@@ -121,23 +122,8 @@ def _payload(data: bytes) -> dict:
     return {"payload": _b64(data), "bytes": len(data)}
 
 
-class _Protocol:
-    """Dispatches a hook call ``{"op": name, ...}`` to the method ``_op_<name>``."""
-
-    role = ""
-
-    def __call__(self, args: dict) -> dict:
-        op = args["op"]
-        handler = getattr(self, f"_op_{op}", None)
-        if handler is None:
-            raise ValueError(f"federated {self.role}: unknown operation {op!r}")
-        return handler(args)
-
-
-class Client(_Protocol):
+class Client(EventHook):
     """A gateway's side: labels its flow records, trains from the global model, sends masked, noised, sealed updates."""
-
-    role = "client"
 
     def __init__(self) -> None:
         self.s: dict[str, float | str] = {}
@@ -151,8 +137,13 @@ class Client(_Protocol):
         self.y = np.empty(0)
         self.model = federated_start()
         self.rules = ThresholdDetector()
+        super().__init__()
 
-    def _op_setup(self, a: dict) -> dict:
+    def handlers(self) -> dict:
+        return {"setup": self._setup, "keys": self._keys, "observe": self._observe, "model": self._model,
+                "train": self._train, "local": self._local}
+
+    def _setup(self, a: dict) -> dict:
         self.s = _settings(a.get("settings", ""))
         self.gateway = int(a["gateway"])
         self.rng = np.random.default_rng(int(a["seed"]))
@@ -160,7 +151,7 @@ class Client(_Protocol):
         keys = self.masker.public_key + self.kem.public_key().public_bytes_raw()
         return _payload(keys)
 
-    def _op_keys(self, a: dict) -> dict:
+    def _keys(self, a: dict) -> dict:
         data = json.loads(a["payload"])
         keys = {int(i): _unb64(k) for i, k in data["x25519"].items()}
         if keys.get(self.gateway) != self.masker.public_key:
@@ -170,7 +161,7 @@ class Client(_Protocol):
         self.server_kem = mlkem.MLKEM768PublicKey.from_public_bytes(_unb64(data["mlkem"]))
         return {}
 
-    def _op_observe(self, a: dict) -> dict:
+    def _observe(self, a: dict) -> dict:
         """A window's flow records with their labels (ground truth, or this gateway's rules with labels=rules)."""
         if not self.s:
             self.s = _settings(a.get("settings", ""))
@@ -185,7 +176,7 @@ class Client(_Protocol):
         self.y = np.concatenate([self.y, y])[-keep:]
         return {}
 
-    def _op_model(self, a: dict) -> dict:
+    def _model(self, a: dict) -> dict:
         """The global model of a round: opened, kept to train from, and given to the detector once it has been trained."""
         plain = _open(a["mode"], _unb64(a["payload"]), self.gateway, int(a["round"]), "down", self.kem)
         message = np.frombuffer(plain, dtype="<f8")
@@ -193,7 +184,7 @@ class Client(_Protocol):
         self.model = self.model.with_parameters(params)
         return {"model": params.tolist() if aggregated > 0 else None}
 
-    def _op_train(self, a: dict) -> dict:
+    def _train(self, a: dict) -> dict:
         """This round's update: trained, clipped, noised, masked, sealed."""
         s, r = self.s, int(a["round"])
         update = private_update(self.model, self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
@@ -206,7 +197,7 @@ class Client(_Protocol):
         out["records"] = len(self.y)
         return out
 
-    def _op_local(self, a: dict) -> dict:
+    def _local(self, a: dict) -> dict:
         """Training without federation: the gateway's own model, for comparison."""
         if not self.s:
             self.s = _settings(a.get("settings", ""))
@@ -217,10 +208,8 @@ class Client(_Protocol):
         return {"model": self.model.parameters().tolist(), "records": len(self.y)}
 
 
-class Server(_Protocol):
+class Server(EventHook):
     """The control centre's side: distributes keys and the global model, unmasks and averages updates, accounts privacy."""
-
-    role = "server"
 
     def __init__(self) -> None:
         self.s: dict[str, float | str] = {}
@@ -233,8 +222,13 @@ class Server(_Protocol):
         self.round = -1
         self.aggregated = 0
         self.accountant: GaussianAccountant | None = None
+        super().__init__()
 
-    def _op_setup(self, a: dict) -> dict:
+    def handlers(self) -> dict:
+        return {"setup": self._setup, "register": self._register, "keys": self._keys, "broadcast": self._broadcast,
+                "update": self._update, "aggregate": self._aggregate}
+
+    def _setup(self, a: dict) -> dict:
         self.s = _settings(a.get("settings", ""))
         self.clients = int(a["clients"])
         if self.clients < 2:
@@ -242,7 +236,7 @@ class Server(_Protocol):
         self.accountant = GaussianAccountant(float(self.s["noise"]), float(self.s["delta"]))
         return {}
 
-    def _op_register(self, a: dict) -> dict:
+    def _register(self, a: dict) -> dict:
         data = _unb64(a["payload"])
         expected = X25519_KEY_BYTES + MLKEM768_PUBLIC_KEY_BYTES
         if len(data) != expected:
@@ -252,13 +246,13 @@ class Server(_Protocol):
         self.client_kem[g] = mlkem.MLKEM768PublicKey.from_public_bytes(data[X25519_KEY_BYTES:])
         return {}
 
-    def _op_keys(self, a: dict) -> dict:
+    def _keys(self, a: dict) -> dict:
         """Every client's X25519 key and the server's ML-KEM key: what each client gets once all registered."""
         text = json.dumps({"x25519": {str(g): _b64(k) for g, k in sorted(self.x25519.items())},
                            "mlkem": _b64(self.kem.public_key().public_bytes_raw())})
         return {"payload": text, "bytes": X25519_KEY_BYTES * len(self.x25519) + MLKEM768_PUBLIC_KEY_BYTES}
 
-    def _op_broadcast(self, a: dict) -> dict:
+    def _broadcast(self, a: dict) -> dict:
         """Round r starts: the global model sealed for each client (a["gateways"], a["modes"])."""
         self.round = int(a["round"])
         self.updates = {}
@@ -270,7 +264,7 @@ class Server(_Protocol):
             sizes.append(len(sealed))
         return {"payloads": payloads, "bytes": sizes}
 
-    def _op_update(self, a: dict) -> dict:
+    def _update(self, a: dict) -> dict:
         r, g = int(a["round"]), int(a["gateway"])
         if r != self.round:
             raise ValueError(f"update of gateway {g} for round {r} during round {self.round}")
@@ -278,7 +272,7 @@ class Server(_Protocol):
         self.updates[g] = np.frombuffer(plain, dtype="<u4").astype(np.uint32)
         return {}
 
-    def _op_aggregate(self, a: dict) -> dict:
+    def _aggregate(self, a: dict) -> dict:
         """Every client's update is in: sum (the masks cancel), average, step the global model."""
         if len(self.updates) != self.clients:
             raise RuntimeError(f"round {self.round}: {len(self.updates)} of {self.clients} updates; masks would not cancel")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..hookprotocol import EventHook
 from .candidates import column
 
 ACTIONS = ("forward", "delay", "drop")
@@ -69,7 +70,7 @@ def candidate_states(request: dict) -> np.ndarray:
     return (trust * (len(STABILITY_EDGES) + 2) + stability) * (len(LOAD_EDGES) + 1) + load
 
 
-class QLearningRouting:
+class QLearningRouting(EventHook):
     """Seed 000's RL gateway router (tabular Q-learning), one instance per gateway."""
 
     def __init__(self) -> None:
@@ -82,10 +83,10 @@ class QLearningRouting:
         self.delayed: dict[tuple[int, int], list[tuple[int, int]]] = {}  # by (source, seq)
         self.table: Path | None = None
         self.lock: Path | None = None
-        self._handlers = {"init": self._init, "decide": self._decide, "outcome": self._outcome, "finish": self._finish}
+        super().__init__()
 
-    def __call__(self, request: dict) -> dict | None:
-        return self._handlers[request["event"]](request)
+    def handlers(self) -> dict:
+        return {"init": self._init, "decide": self._decide, "outcome": self._outcome, "finish": self._finish}
 
     # ---- lifecycle ----------------------------------------------------------------------
 
