@@ -151,3 +151,16 @@ def test_an_event_hook_names_what_it_does_not_handle():
         Echo()({"event": "pong"})
     with pytest.raises(ValueError, match="names its event in 'event'"):
         Echo()({"op": "ping"})
+
+
+def test_the_smart_city_ini_is_a_base_with_one_file_per_study():
+    """omnetpp.ini includes the study files; each config lives in exactly one of them."""
+    from qcity.sim.ini import IniFile
+
+    folder = Path(__file__).resolve().parent.parent / "omnetpp_models" / "scenarios" / "smartcity"
+    ini = IniFile(folder / "omnetpp.ini")
+    homes = {name: Path(ini.sections[name].file).name for name in ini.config_names}
+    studies = sorted(p.name for p in folder.glob("*.ini") if p.name != "omnetpp.ini")
+    assert sorted(set(homes.values()) - {"omnetpp.ini"}) == studies
+    assert homes["SmartCity"] == "omnetpp.ini" and homes["Federated"] == "intrusion.ini"
+    assert all(len(p.read_text().splitlines()) < 150 for p in folder.glob("*.ini"))
