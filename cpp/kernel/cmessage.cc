@@ -5,7 +5,7 @@
 #include <new>
 #include <vector>
 
-#include "cmodule.h"
+#include "csimplemodule.h"
 #include "csimulation.h"
 #include "errors.h"
 

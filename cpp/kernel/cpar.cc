@@ -3,7 +3,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "cmodule.h"
+#include "csimplemodule.h"
 #include "csimulation.h"
 #include "resultwriter.h"
 

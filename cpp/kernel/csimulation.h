@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cmodule.h"
+#include "csimplemodule.h"
 #include "eventheap.h"
 #include "resultwriter.h"
 #include "statistics.h"

@@ -6,7 +6,7 @@
 #include <typeinfo>
 
 #include "cmessage.h"
-#include "cmodule.h"
+#include "csimplemodule.h"
 #include "cpar.h"
 #include "crng.h"
 #include "csimulation.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cmodule.h"
+#include "csimplemodule.h"
 #include "resultwriter.h"
 
 namespace qcity::sim {
