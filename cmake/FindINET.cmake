@@ -3,7 +3,8 @@
 # need are enabled (opp_featuretool), and defines the imported target INET::INET (headers, the
 # INET_IMPORT define, libINET) and INET_NED_DIR, INET_NED_EXCLUSIONS (give them to opp_run's -n and -x).
 if(NOT INET_ROOT AND DEFINED ENV{INET_ROOT})
-  set(INET_ROOT "$ENV{INET_ROOT}")
+  # kept in the cache, so that cmake re-runs in a shell without the variable still find it
+  set(INET_ROOT "$ENV{INET_ROOT}" CACHE PATH "INET source tree (holds src/inet/)")
 endif()
 if(NOT INET_ROOT)
   message(FATAL_ERROR

@@ -3,7 +3,8 @@
 # (LinkTomographyResult) has the fields it uses, and defines QUISP_NED_DIR and QUISP_LIBRARY
 # (the path to give opp_run's -l, without lib prefix and suffix).
 if(NOT QUISP_ROOT AND DEFINED ENV{QUISP_ROOT})
-  set(QUISP_ROOT "$ENV{QUISP_ROOT}")
+  # kept in the cache, so that cmake re-runs in a shell without the variable still find it
+  set(QUISP_ROOT "$ENV{QUISP_ROOT}" CACHE PATH "QuISP source tree (holds quisp/)")
 endif()
 if(NOT QUISP_ROOT)
   message(FATAL_ERROR
