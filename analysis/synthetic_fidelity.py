@@ -5,7 +5,7 @@
     python ../../../analysis/synthetic_fidelity.py flowlogs
 
 The flow logs of the training seed sets (100-103), under Bot-IoT's column names, fit a
-:mod:`qcity.ids.synthetic` model, which draws ``--scale`` times as many rows. A random forest
+:mod:`qcity.ids.data.synthetic` model, which draws ``--scale`` times as many rows. A random forest
 is trained once on the real training records and once on the synthetic ones, on Bot-IoT's
 flow statistics (its "10 best features" without addresses and sequence numbers, plus the
 protocol and whether the port is a service's), and both are judged on the real records of
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from qcity.cli import run_script
-from qcity.ids import synthetic
-from qcity.ids.datasets import DatasetError
+from qcity.ids.data import synthetic
+from qcity.ids.data.datasets import DatasetError
 from qcity.ids.evaluate import detection_metrics
-from qcity.ids.flows import PROTOCOLS, SERVICE_PORTS, to_bot_iot
-from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, read_split
+from qcity.ids.flow.records import PROTOCOLS, SERVICE_PORTS, to_bot_iot
+from qcity.ids.flow.training import KINDS, TEST_LOGS, TRAIN_LOGS, read_split
 
 STATISTICS = ["stddev", "N_IN_Conn_P_SrcIP", "min", "mean", "N_IN_Conn_P_DstIP", "drate", "srate", "max"]
 

@@ -12,7 +12,7 @@ traffic and attackers. Printed per detector, with Student-t 95 % intervals over 
 runs: ADR, FPR, precision, F1 and ADR per attack kind. qcity's logistic model is written to
 flow_logistic.npz in the working folder (``--model`` names another file); LearnedDetector loads
 it with ``**.tap.detectorSettings = "model=<file>"``, and the model shipped with qcity
-(python/qcity/ids/models/flow_logistic.npz, which ``--model`` can overwrite in a source checkout)
+(python/qcity/ids/flow/models/flow_logistic.npz, which ``--model`` can overwrite in a source checkout)
 otherwise. <prefix>_detectors.csv and <prefix>_detectors.png hold the table and figure.
 """
 
@@ -25,9 +25,17 @@ from pathlib import Path
 import pandas as pd
 
 from qcity.cli import run_script
-from qcity.ids.datasets import DatasetError
-from qcity.ids.flowhooks import DEFAULT_MODEL
-from qcity.ids.flowtraining import KINDS, TEST_LOGS, TRAIN_LOGS, judge, read_split, train_detectors, window_of
+from qcity.ids.data.datasets import DatasetError
+from qcity.ids.flow.hooks import DEFAULT_MODEL
+from qcity.ids.flow.training import (
+    KINDS,
+    TEST_LOGS,
+    TRAIN_LOGS,
+    judge,
+    read_split,
+    train_detectors,
+    window_of,
+)
 from qcity.reports.detection import summarise
 from qcity.reports.figures import adr_bars
 

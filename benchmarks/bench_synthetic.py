@@ -1,4 +1,4 @@
-"""Synthetic IDS records: qcity.ids.synthetic beside the copulas package's GaussianMultivariate, same run.
+"""Synthetic IDS records: qcity.ids.data.synthetic beside the copulas package's GaussianMultivariate, same run.
 
     pip install '.[bench]'
     python benchmarks/bench_synthetic.py [--rows 1000000] [--copulas-rows 10000]
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from qcity.ids import synthetic
-from qcity.ids.datasets import load_bot_iot
+from qcity.ids.data import synthetic
+from qcity.ids.data.datasets import load_bot_iot
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "bot_iot_sample.tsv"
 NUMERIC = synthetic.BOT_IOT_NUMERIC
@@ -71,7 +71,7 @@ def bench_qcity(source: pd.DataFrame, rows: int) -> dict:
         loaded = load_bot_iot(path)
         t4 = time.perf_counter()
     assert loaded.issues.empty
-    return {"tool": "qcity.ids.synthetic", "rows": rows, "fit_s": t1 - t0, "draw_s": t2 - t1, "rows_per_s": rows / (t2 - t1),
+    return {"tool": "qcity.ids.data.synthetic", "rows": rows, "fit_s": t1 - t0, "draw_s": t2 - t1, "rows_per_s": rows / (t2 - t1),
             "write_s": t3 - t2, "load_s": t4 - t3, **fidelity(source, drawn)}
 
 

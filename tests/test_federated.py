@@ -14,11 +14,11 @@ from test_flow_ids import ATTACKED_CITY, SCEN
 
 from qcity import results
 from qcity.crypto.session import TamperedMessage
-from qcity.ids import federated as fl
-from qcity.ids.fedhooks import Client, Server
-from qcity.ids.flowhooks import DEFAULT_MODEL, FederatedDetector, federated_start
-from qcity.ids.flows import FEATURE_NAMES, RECORD_COLUMNS, features, records_frame
-from qcity.ids.logistic import LogisticDetector
+from qcity.ids.federated import aggregation as fl
+from qcity.ids.federated.hooks import Client, Server
+from qcity.ids.flow.hooks import DEFAULT_MODEL, FederatedDetector, federated_start
+from qcity.ids.flow.logistic import LogisticDetector
+from qcity.ids.flow.records import FEATURE_NAMES, RECORD_COLUMNS, features, records_frame
 from qcity.reports.detection import federation_costs
 from qcity.sim.runner import execute_run
 
@@ -217,7 +217,7 @@ def test_attack_weighted_averaging_is_the_weighted_mean_of_the_clients_updates()
 FEDERATED_CITY = ATTACKED_CITY + """SmartCity.federation = "fedavg"
 **.fed*.firstRound = 4s
 **.fed*.roundInterval = 4s
-**.tap.flowIdsHook = "qcity.ids.flowhooks:FederatedDetector"
+**.tap.flowIdsHook = "qcity.ids.flow.hooks:FederatedDetector"
 **.fed*.settings = "noise=1"
 """
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from qcity import results
-from qcity.ids.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
+from qcity.ids.data.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
 from qcity.ids.evaluate import (
     bot_iot_features,
     cross_validate_binary,
@@ -19,8 +19,9 @@ from qcity.ids.evaluate import (
     detection_metrics,
     ton_iot_telemetry_features,
 )
-from qcity.ids.flowhooks import ThresholdDetector, parse_settings
-from qcity.ids.flows import (
+from qcity.ids.flow.hooks import ThresholdDetector, parse_settings
+from qcity.ids.flow.logistic import LogisticDetector
+from qcity.ids.flow.records import (
     FEATURE_NAMES,
     RECORD_COLUMNS,
     features,
@@ -28,7 +29,6 @@ from qcity.ids.flows import (
     to_bot_iot,
     to_ton_iot_network,
 )
-from qcity.ids.logistic import LogisticDetector
 from qcity.reports.detection import gateway_rows, per_kind, run_metrics, summarise
 from qcity.sim.ini import IniFile
 from qcity.sim.runner import execute_run

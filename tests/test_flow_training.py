@@ -11,10 +11,11 @@ import pytest
 from test_flow_ids import ATTACKED_CITY, SCEN
 
 from qcity import results
-from qcity.ids.datasets import DatasetError
-from qcity.ids.flowhooks import DEFAULT_MODEL, LearnedDetector
-from qcity.ids.flows import FEATURE_NAMES, RECORD_COLUMNS, read_flow_logs
-from qcity.ids.flowtraining import (
+from qcity.ids.data.datasets import DatasetError
+from qcity.ids.flow.hooks import DEFAULT_MODEL, LearnedDetector
+from qcity.ids.flow.logistic import LogisticDetector
+from qcity.ids.flow.records import FEATURE_NAMES, RECORD_COLUMNS, read_flow_logs
+from qcity.ids.flow.training import (
     judge,
     log_features,
     rule_alerts,
@@ -23,7 +24,6 @@ from qcity.ids.flowtraining import (
     train_logistic,
     window_of,
 )
-from qcity.ids.logistic import LogisticDetector
 from qcity.sim.ini import IniFile
 from qcity.sim.runner import execute_run
 
@@ -95,7 +95,7 @@ def test_a_trained_model_runs_inside_the_simulation(logs, tmp_path):
     model = train_logistic(log_features(train, 2.0), train.label.to_numpy())
     path = tmp_path / "flows.npz"
     model.save(path)
-    run = _city(tmp_path, "learned", 'seed-set = 1\n**.tap.flowIdsHook = "qcity.ids.flowhooks:LearnedDetector"\n'
+    run = _city(tmp_path, "learned", 'seed-set = 1\n**.tap.flowIdsHook = "qcity.ids.flow.hooks:LearnedDetector"\n'
                                      f'**.tap.detectorSettings = "model={path} fusion=0"\n')
     s = _tap_scalars(run)
     spoofs = sum(v for (m, n), v in s.items() if n == "spoofFlows")

@@ -30,6 +30,8 @@ def test_resolve_rejects_bad_names():
         resolve("no_colon")
     with pytest.raises(HookError, match="cannot import"):
         resolve("no_such_module_xyz:f")
+    with pytest.raises(HookError, match=r"'qcity.ids.flowhooks' \(it is qcity.ids.flow.hooks now\)"):
+        resolve("qcity.ids.flowhooks:ThresholdDetector")
     with pytest.raises(HookError, match="no attribute"):
         resolve("hookfuncs:missing")
     with pytest.raises(HookError, match="not a callable"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qcity.ids.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
+from qcity.ids.data.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
 from qcity.ids.qids import QuantumIds
 
 

@@ -133,7 +133,7 @@ def test_stateful_hooks_dispatch_through_one_handler_table():
     for path in sorted(PACKAGE.rglob("*.py")):
         assert not re.search(r"getattr\(self,\s*f[\"']", path.read_text()), f"{path.relative_to(PACKAGE.parent)} dispatches by name"
     from qcity.hookprotocol import EventHook
-    from qcity.ids.fedhooks import Client, Server
+    from qcity.ids.federated.hooks import Client, Server
     from qcity.routing.trust import QLearningRouting
 
     assert all(issubclass(hook, EventHook) for hook in (Client, Server, QLearningRouting))

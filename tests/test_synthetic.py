@@ -9,9 +9,9 @@ from scipy import stats
 
 from qcity.cli import main
 from qcity.errors import QcityError
-from qcity.ids import synthetic
-from qcity.ids.datasets import load_bot_iot, load_ton_iot_telemetry
-from qcity.ids.flows import RECORD_COLUMNS, TRUTH_COLUMNS, to_bot_iot
+from qcity.ids.data import synthetic
+from qcity.ids.data.datasets import load_bot_iot, load_ton_iot_telemetry
+from qcity.ids.flow.records import RECORD_COLUMNS, TRUTH_COLUMNS, to_bot_iot
 
 
 def _records(n: int = 3000, seed: int = 0) -> pd.DataFrame:

@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_qp.add_argument("-o", "--out", metavar="FILE", help="write the profile JSON here (default: standard output)")
     p_qp.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_qp.set_defaults(func=_cmd_quisp_profile)
-    p_sy = sub.add_parser("synth", help="draw schema-faithful synthetic IDS records fitted on a sample (qcity.ids.synthetic)")
+    p_sy = sub.add_parser("synth", help="draw schema-faithful synthetic IDS records fitted on a sample (qcity.ids.data.synthetic)")
     p_sy.add_argument("schema", choices=sorted(_SYNTH_SOURCES), help="bot-iot / ton-iot-telemetry: fitted on a "
                       "dataset file of that schema; flows-bot-iot: fitted on FlowTap logs, written in Bot-IoT's columns")
     p_sy.add_argument("source", nargs="+", help="the sample file (for flows-bot-iot: flow logs or their folder)")
@@ -249,12 +249,12 @@ def _parse_shares(items: list[str]) -> dict[str, float] | None:
 def _cmd_synth(args) -> int:
     from pathlib import Path
 
-    from .ids import synthetic
-    from .ids.datasets import load_bot_iot, load_ton_iot_telemetry
+    from .ids.data import synthetic
+    from .ids.data.datasets import load_bot_iot, load_ton_iot_telemetry
 
     shares = _parse_shares(args.share)
     if args.schema == "flows-bot-iot":
-        from .ids.flows import read_flow_logs, to_bot_iot
+        from .ids.flow.records import read_flow_logs, to_bot_iot
 
         files = [f for p in map(Path, args.source) for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
         model = synthetic.bot_iot_model(to_bot_iot(read_flow_logs(files)))

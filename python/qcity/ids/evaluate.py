@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .datasets import Dataset
+from .data.datasets import Dataset
 
 
 def rates_from_counts(detected: float, false_alerts: float, attacks: float, normal: float) -> dict[str, float]:

@@ -14,6 +14,13 @@ from typing import Any, Callable
 
 from ..errors import HookError
 
+#: hook modules that moved, so that an ini naming the old one is told where to look
+MOVED = {
+    "qcity.ids.hooks": "qcity.ids.qids.hooks",
+    "qcity.ids.flowhooks": "qcity.ids.flow.hooks",
+    "qcity.ids.fedhooks": "qcity.ids.federated.hooks",
+}
+
 
 def resolve(spec: str) -> Callable[..., Any]:
     """Imports `module` and returns `module.function` (dotted attribute paths allowed after the colon)."""
@@ -25,7 +32,8 @@ def resolve(spec: str) -> Callable[..., Any]:
     try:
         obj: Any = importlib.import_module(module_name)
     except ImportError as e:
-        raise HookError(f"hook {spec!r}: cannot import module {module_name!r}: {e}") from e
+        moved = f" (it is {MOVED[module_name]} now)" if module_name in MOVED else ""
+        raise HookError(f"hook {spec!r}: cannot import module {module_name!r}{moved}: {e}") from e
     for part in attr_path.split("."):
         try:
             obj = getattr(obj, part)

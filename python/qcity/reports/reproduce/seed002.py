@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import units
-from ...ids.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
+from ...ids.data.datasets import DatasetError, load_bot_iot, load_edge_iiotset, load_ton_iot_telemetry
 from ...ids.evaluate import blocked_binary_detection, cross_validate_binary, ton_iot_telemetry_features
 from ..papers import reported
 from .plan import ArtefactResult, Context, Row

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .flows import FEATURE_NAMES, SERVICE_PORTS, features, records_frame
 from .logistic import LogisticDetector
+from .records import FEATURE_NAMES, SERVICE_PORTS, features, records_frame
 
 #: the trained flow detector used when no model= setting names one: trained by analysis/train_flow_detector.py
 #: on the smart city's FlowLogs runs of seed sets 100-103

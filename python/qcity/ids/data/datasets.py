@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import QcityError
+from ...errors import QcityError
 
 
 class DatasetError(QcityError):

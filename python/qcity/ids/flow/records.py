@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .datasets import DatasetError, read_rows
+from ..data.datasets import DatasetError, read_rows
 
 #: the columns of a flow record, as FlowTap writes and passes them
 RECORD_COLUMNS = ["gateway", "saddr", "device", "sport", "dport", "proto", "pkts", "bytes", "dpkts", "dbytes", "dur",

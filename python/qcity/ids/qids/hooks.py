@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .qids import QuantumIds
+from .detector import QuantumIds
 
 
 class QidsHook:

@@ -33,9 +33,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import mlkem
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ..crypto.session import KEY_BYTES, open_sealed, seal
-from ..hookprotocol import EventHook
-from .federated import (
+from ...crypto.session import KEY_BYTES, open_sealed, seal
+from ...hookprotocol import EventHook
+from ..flow.hooks import ThresholdDetector, federated_start, parse_settings
+from ..flow.records import FEATURE_NAMES, features, records_frame
+from .aggregation import (
     GaussianAccountant,
     PairwiseMasker,
     masked_update,
@@ -44,8 +46,6 @@ from .federated import (
     weighted,
     weighted_mean,
 )
-from .flowhooks import ThresholdDetector, federated_start, parse_settings
-from .flows import FEATURE_NAMES, features, records_frame
 
 #: settings both sides read (``settings`` parameter of FedClient and FedServer, "key=value ...")
 DEFAULTS: dict[str, float | str] = {"steps": 50.0, "learning_rate": 0.5, "clip": 1.0, "noise": 0.0, "delta": 1e-5,

@@ -3,7 +3,7 @@ Gaussian differential privacy with its (epsilon, delta) accounting, and FedAvg.
 
 The federated IDS of seed 000 (local detectors at gateways, updates aggregated at the control
 centre, noise-protected, sent over QKD-secured channels) is built from these, in the
-simulation by :mod:`qcity.ids.fedhooks` and offline by :func:`federated_training`.
+simulation by :mod:`qcity.ids.federated.hooks` and offline by :func:`federated_training`.
 
 - **Secure aggregation** (after Bonawitz et al., CCS 2017, without dropout recovery): clients
   agree pairwise seeds by X25519 and HKDF; client i adds the AES-CTR stream of each seed it
@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from .logistic import LogisticDetector
+from ..flow.logistic import LogisticDetector
 
 MODULUS_BITS = 32
 #: fixed-point resolution of an update coordinate (2**-16): far below the noise and the learning step

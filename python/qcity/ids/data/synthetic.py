@@ -1,7 +1,7 @@
 """Schema-faithful synthetic intrusion-detection records, for detectors and loaders at scale.
 
 A :class:`TableModel` is fitted on records of one schema, a real sample loaded with
-:mod:`qcity.ids.datasets` or simulated flows (FlowTap logs under Bot-IoT's column names), and
+:mod:`qcity.ids.data.datasets` or simulated flows (FlowTap logs under Bot-IoT's column names), and
 draws any number of new rows. Per class (the dataset's attack-type column) it keeps:
 
 - the class's share of the rows (or the shares asked for);
@@ -23,7 +23,7 @@ be published may not be published either.
 The writers produce files in each dataset's own format (Bot-IoT tab-separated, TON_IoT's
 ``dd-Mon-yy`` dates and padded times) that its loader reads without a single flagged row.
 Edge-IIoTset is not generated: no row of the available sample fits its header (see
-:func:`qcity.ids.datasets.load_edge_iiotset`), so there is nothing faithful to fit.
+:func:`qcity.ids.data.datasets.load_edge_iiotset`), so there is nothing faithful to fit.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import QcityError
+from ...errors import QcityError
 from .datasets import Dataset
 
 #: quantiles kept per numeric column and class (the drawn values interpolate between them)
@@ -210,7 +210,7 @@ BOT_IOT_CATEGORICAL = ["proto", "saddr", "sport", "daddr", "dport", "subcategory
 
 def bot_iot_model(data: Dataset | pd.DataFrame) -> TableModel:
     """A model of Bot-IoT "10 best features" records (a loaded Dataset's valid rows, or a frame in those columns,
-    such as :func:`qcity.ids.flows.to_bot_iot` of simulated flows); ``category`` is the class."""
+    such as :func:`qcity.ids.flow.records.to_bot_iot` of simulated flows); ``category`` is the class."""
     frame = data.valid() if isinstance(data, Dataset) else data
     numeric = [c for c in BOT_IOT_NUMERIC if c in frame.columns]
     categorical = [c for c in BOT_IOT_CATEGORICAL if c in frame.columns]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..quantum.qesif import quantum_entropy
+from ...quantum.qesif import quantum_entropy
 
 
 @dataclass

@@ -5,11 +5,11 @@ gateway window, with its ground truth. Here detectors are trained on the logs of
 (seed sets) and judged on the logs of others, so a detector is scored on placements,
 traffic and attackers it has not seen:
 
-- ``rules``: :class:`~qcity.ids.flowhooks.ThresholdDetector` (nothing to train);
-- ``qcity_logistic``: :class:`~qcity.ids.logistic.LogisticDetector`, the model the
+- ``rules``: :class:`~qcity.ids.flow.hooks.ThresholdDetector` (nothing to train);
+- ``qcity_logistic``: :class:`~qcity.ids.flow.logistic.LogisticDetector`, the model the
   ``LearnedDetector`` and federated hooks run inside the simulation;
 - scikit-learn's random forest, logistic regression and a small multi-layer perceptron on the
-  same features (:data:`~qcity.ids.flows.FEATURE_NAMES`), as the baselines a user would try.
+  same features (:data:`~qcity.ids.flow.records.FEATURE_NAMES`), as the baselines a user would try.
 
 Every detector sees only what a gateway sees in one window; offline there is no Q-IDS
 evidence (the logs do not carry it), so the rules run with ``fusion=0``.
@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .datasets import DatasetError
-from .evaluate import detection_metrics
-from .flowhooks import ThresholdDetector
-from .flows import FEATURE_NAMES, RECORD_COLUMNS, features, read_flow_logs
+from ..data.datasets import DatasetError
+from ..evaluate import detection_metrics
+from .hooks import ThresholdDetector
 from .logistic import LogisticDetector
+from .records import FEATURE_NAMES, RECORD_COLUMNS, features, read_flow_logs
 
 #: the attack kinds reported one by one
 KINDS = ["flood", "scan", "spoof", "botnet", "mitm"]
