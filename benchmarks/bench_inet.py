@@ -36,9 +36,9 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, str]:
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])} ... failed (exit {proc.returncode}):\n{out[-3000:]}")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])} ... failed (exit {code}):\n{out[-3000:]}")
     return wall, usage.ru_maxrss / 1024, out
 
 
@@ -63,8 +63,23 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     settings = [f"--**.app.sendInterval=exponential({args.interval})", f"--sim-time-limit={args.sim_time}"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    with tempfile.TemporaryDirectory(prefix="bench_inet_") as tmp:  # results are not kept
+        walls, rss, counts = measure(args, settings, env, Path(tmp))
+    print(f"SmartCity, {args.devices} devices, a reading every {args.interval}, {args.sim_time} simulated; "
+          f"medians of {args.repetitions} runs each, in turn")
+    print("| access models, engine | events | wall time (s) | events/s | peak RSS (MiB) | wall time vs INET |")
+    print("|---|---|---|---|---|---|")
+    inet_wall = statistics.median(walls["INET's 802.15.4 stack, opp_run"])
+    for name in walls:
+        wall = statistics.median(walls[name])
+        print(f"| {name} | {counts[name]:,} | {wall:.2f} | {counts[name] / wall / 1e6:.2f} M | "
+              f"{statistics.median(rss[name]):.0f} | {wall / inet_wall:.3f} |")
+    return 0
+
+
+def measure(args, settings: list[str], env: dict, out_dir: Path) -> tuple[dict, dict, dict]:
+    """Wall times, peak RSS and event counts of the three commands, run in turn `args.repetitions` times."""
     with_qcity, with_inet = opprun.setup(args.build), opprun.setup(args.build, inet=True)
-    out_dir = Path(tempfile.mkdtemp(prefix="bench_inet_"))  # results are not kept
     commands = {
         "qcity's models, embedded engine": ([sys.executable, "-m", "qcity.cli", "run", str(SMARTCITY), "-c", "SmartCity",
                                              f"--SmartCity.numDevices={args.devices}", "--result-dir", str(out_dir / "a"),
@@ -83,16 +98,7 @@ def main(argv=None) -> int:
             walls[name].append(wall)
             rss[name].append(peak)
             counts[name] = events(out)
-    print(f"SmartCity, {args.devices} devices, a reading every {args.interval}, {args.sim_time} simulated; "
-          f"medians of {args.repetitions} runs each, in turn")
-    print("| access models, engine | events | wall time (s) | events/s | peak RSS (MiB) | wall time vs INET |")
-    print("|---|---|---|---|---|---|")
-    inet_wall = statistics.median(walls["INET's 802.15.4 stack, opp_run"])
-    for name in commands:
-        wall = statistics.median(walls[name])
-        print(f"| {name} | {counts[name]:,} | {wall:.2f} | {counts[name] / wall / 1e6:.2f} M | "
-              f"{statistics.median(rss[name]):.0f} | {wall / inet_wall:.3f} |")
-    return 0
+    return walls, rss, counts
 
 
 if __name__ == "__main__":
