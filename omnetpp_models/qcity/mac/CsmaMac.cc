@@ -72,7 +72,7 @@ void CsmaMac::initialize(int stage)
         int channel = par("radioChannel").intValue();
         if (channel < 11 || channel > 26)
             throw omnetpp::cRuntimeError("radioChannel must be one of the 2.4 GHz channels 11-26, got %d", channel);
-        radioIndex = medium->registerRadio(this, this, par("x").doubleValue(), par("y").doubleValue(), isGateway, channel);
+        radioIndex = medium->registerRadio(this, par("x").doubleValue(), par("y").doubleValue(), isGateway, channel);
         address = static_cast<int>(radioIndex);
         dropQueueFullSignal = registerSignal("dropQueueFull");
         dropChannelAccessSignal = registerSignal("dropChannelAccess");

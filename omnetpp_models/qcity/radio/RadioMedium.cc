@@ -25,10 +25,17 @@ void RadioMedium::initialize()
     shadowingPerFrame = shadowingKind == "frame";
 }
 
-std::size_t RadioMedium::registerRadio(Transceiver *transceiver, omnetpp::cModule *module, double x, double y, bool gateway, int channel)
+std::size_t RadioMedium::registerRadio(Transceiver *transceiver, double x, double y, bool gateway, int channel)
 {
-    radios.push_back({transceiver, module, x, y, gateway, channel});
+    if (!dynamic_cast<omnetpp::cModule *>(transceiver))
+        throw omnetpp::cRuntimeError("a radio registers itself: its Transceiver must be a module");
+    radios.push_back({transceiver, x, y, gateway, channel});
     return radios.size() - 1;
+}
+
+omnetpp::cModule *RadioMedium::getRadioModule(std::size_t index) const
+{
+    return dynamic_cast<omnetpp::cModule *>(radios.at(index).transceiver);  // checked in registerRadio
 }
 
 double RadioMedium::linkShadowing(std::size_t a, std::size_t b)

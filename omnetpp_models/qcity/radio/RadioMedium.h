@@ -16,7 +16,6 @@ class RadioMedium : public omnetpp::cSimpleModule
     struct Radio
     {
         Transceiver *transceiver;
-        omnetpp::cModule *module;  // the MAC module, for finding the node a radio belongs to
         double x, y;
         bool gateway;
         int channel;  // IEEE 802.15.4 channel (11-26 at 2.4 GHz); radios only hear their own
@@ -37,7 +36,7 @@ class RadioMedium : public omnetpp::cSimpleModule
 
   public:
     // Radios register in initialization stage 0 and get their index back.
-    std::size_t registerRadio(Transceiver *transceiver, omnetpp::cModule *module, double x, double y, bool gateway, int channel);
+    std::size_t registerRadio(Transceiver *transceiver, double x, double y, bool gateway, int channel);
     void setChannel(std::size_t index, int channel) { radios.at(index).channel = channel; }
     int getChannel(std::size_t index) const { return radios.at(index).channel; }
     double meanReceivedPower(std::size_t from, std::size_t to, double txPowerDbm);  // dBm, with the link's shadowing (none per frame)
@@ -46,7 +45,8 @@ class RadioMedium : public omnetpp::cSimpleModule
     void transmit(std::size_t from, const MacFrame *frame, double txPowerDbm, omnetpp::simtime_t duration);
     // The gateway radio with the strongest mean signal from `from`; -1 if none.
     int bestGateway(std::size_t from, double txPowerDbm);
-    omnetpp::cModule *getRadioModule(std::size_t index) const { return radios.at(index).module; }
+    // The module that registered radio `index` (the MAC), for finding the node it belongs to.
+    omnetpp::cModule *getRadioModule(std::size_t index) const;
 };
 
 }  // namespace qcity

@@ -5,7 +5,7 @@
 
 namespace qcity {
 
-// What a RadioMedium delivers signals to: a radio's MAC (qcity's CsmaMac). The medium knows radios
+// What a RadioMedium delivers signals to: a radio's MAC module (qcity's CsmaMac). The medium knows radios
 // only through this, so the MAC depends on the medium and not the other way round.
 class Transceiver
 {
