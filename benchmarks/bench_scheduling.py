@@ -1,5 +1,6 @@
 """Scheduling: fitness-evaluation speed (issue 9's target: 100k evaluations of a
-512-task x 16-machine instance in under 10 s) and quality vs CP-SAT / LP bounds.
+512-task x 16-machine instance in under 10 s), the local search's candidate cost against
+a full evaluation (what its 1/T charge assumes), and quality vs CP-SAT / LP bounds.
 
     python benchmarks/bench_scheduling.py
 """
@@ -10,9 +11,12 @@ import time
 
 import numpy as np
 
+from qcity.scheduling.algorithms import min_min
+from qcity.scheduling.bounds import lp_machine_prices
 from qcity.scheduling.compare import ABLATIONS, METAHEURISTICS, compare
 from qcity.scheduling.instance import braun_instance
-from qcity.scheduling.objectives import FuzzyObjective
+from qcity.scheduling.localsearch import LocalSearch
+from qcity.scheduling.objectives import FuzzyObjective, Objective
 
 
 def main() -> None:
@@ -29,10 +33,35 @@ def main() -> None:
     for _ in range(2000):  # one at a time, as the greedy local adjustment evaluates
         fo.fitness(inst, pop[:1])
     print(f"single evaluations: {(time.perf_counter() - t) / 2000 * 1e6:.0f} us each")
+    _candidate_cost(inst, fo)
     algorithms = {**METAHEURISTICS, **ABLATIONS}
     c = compare(braun_instance(128, 8, seed=1), evaluations=20_000, seeds=30, cpsat_seconds=10, algorithms=algorithms)
     print("\n128 tasks x 8 machines (inconsistent, high/high heterogeneity), 20,000 evaluations, 30 seeds")
     print(c.table().round(4).to_markdown())
+
+
+def _candidate_cost(inst, fo) -> None:
+    """Local-search candidates per second beside full evaluations per second, same objective."""
+    objective = Objective(inst, "fuzzy", fo)
+    spent = [0.0]
+
+    def charge(cost):
+        spent[0] += cost
+        return True
+
+    search = LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(0), charge)
+    start = min_min(inst)
+    t = time.perf_counter()
+    search.iterate(start, float(objective(start[None])[0]), rounds=20)
+    dt = time.perf_counter() - t
+    candidates = spent[0] * inst.tasks
+    pop = np.random.default_rng(1).integers(0, inst.machines, size=(100, inst.tasks))
+    t = time.perf_counter()
+    for _ in range(200):
+        objective(pop)
+    full = 20_000 / (time.perf_counter() - t)
+    print(f"local search: {candidates / dt / 1e6:.2f} M candidates/s; full evaluations: {full / 1e3:.0f} k/s; "
+          f"a candidate costs 1/{candidates / dt / full:.0f} of an evaluation (charged 1/{inst.tasks})")
 
 
 if __name__ == "__main__":

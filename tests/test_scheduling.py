@@ -9,7 +9,7 @@ from qcity.scheduling.algorithms import METAHEURISTICS, max_min, min_min
 from qcity.scheduling.bounds import cpsat_makespan, lp_lower_bound
 from qcity.scheduling.compare import compare
 from qcity.scheduling.instance import Instance, braun_instance
-from qcity.scheduling.objectives import FuzzyObjective, evaluate, loads
+from qcity.scheduling.objectives import FuzzyObjective, Objective, evaluate, loads
 
 
 def test_braun_instances_have_the_requested_consistency():
@@ -72,12 +72,12 @@ def test_lp_bound_with_busy_machines_stays_below_the_exact_makespan():
 def test_metaheuristics_respect_the_budget_and_improve(name):
     inst = braun_instance(60, 6, seed=2)
     fo = FuzzyObjective.for_instance(inst)
-    r = METAHEURISTICS[name](inst, lambda pop: fo.fitness(inst, pop), 3000, seed=5)
+    r = METAHEURISTICS[name](inst, Objective(inst, "fuzzy", fo), 3000, seed=5)
     assert r.evaluations <= 3000
     assert [b for _, b in r.history] == sorted((b for _, b in r.history), reverse=True)  # best-so-far never worsens
     assert r.fitness == pytest.approx(float(fo.fitness(inst, r.assignment[None])[0]))
     assert r.history[-1][1] < r.history[0][1]
-    again = METAHEURISTICS[name](inst, lambda pop: fo.fitness(inst, pop), 3000, seed=5)
+    again = METAHEURISTICS[name](inst, Objective(inst, "fuzzy", fo), 3000, seed=5)
     assert np.array_equal(r.assignment, again.assignment)  # same seed, same schedule
 
 

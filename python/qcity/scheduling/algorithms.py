@@ -22,10 +22,13 @@ formulas, so these are qcity's definitions:
 - quantum-inspired tunnelling acceptance: a child replaces its parent if it is better,
   or, if worse by d, with probability exp(-d / G_t) where the tunnelling field
   G_t = G_0 (1 - t/T) decreases to 0 over the run (G_0 = 0.05 in fitness units);
-- greedy local adjustment: on the best `local_solutions` butterflies, repeatedly move a
-  task from the most loaded machine to the machine that minimises the larger of the
-  two resulting loads, keeping the move if the fitness improves (each trial counts
-  against the budget), up to `local_moves` moves.
+- bounded greedy migration with local search (qcity.scheduling.localsearch): every
+  generation the best `local_solutions` butterflies descend to a local optimum (moves and
+  swaps on the makespan machine, plateau moves to each task's LP-priced machine); when the
+  best has not improved for `stagnation` generations, `kicks` rounds of migration (a few
+  tasks moved to their priced machine) and descent restart from it, and the result replaces
+  the worst butterfly. Local-search candidates are charged against the same budget (1/T of
+  an evaluation each: they update two machine loads instead of summing T task times).
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from typing import Callable
 
 import numpy as np
 
+from .bounds import lp_machine_prices
 from .instance import Instance
-from .objectives import loads
+from .localsearch import LocalSearch
 
 Fitness = Callable[[np.ndarray], np.ndarray]  # (pop, tasks) -> (pop,), lower is better
 
@@ -51,16 +55,16 @@ class ScheduleResult:
 
 
 class _Budget:
-    """Counts evaluations and tracks the best solution seen."""
+    """Counts evaluations (local-search candidates as fractions of one) and tracks the best solution seen."""
 
     def __init__(self, fitness: Fitness, limit: int):
-        self.fitness, self.limit, self.used = fitness, limit, 0
+        self.fitness, self.limit, self.used = fitness, limit, 0.0
         self.best: np.ndarray | None = None
         self.best_f = math.inf
-        self.history: list[tuple[int, float]] = []
+        self.history: list[tuple[float, float]] = []
 
     @property
-    def left(self) -> int:
+    def left(self) -> float:
         return self.limit - self.used
 
     def __call__(self, pop: np.ndarray) -> np.ndarray:
@@ -68,13 +72,24 @@ class _Budget:
         f = np.asarray(self.fitness(pop), dtype=float)
         self.used += len(pop)
         k = int(np.argmin(f))
-        if f[k] < self.best_f:
-            self.best_f, self.best = float(f[k]), pop[k].copy()
-        self.history.append((self.used, self.best_f))
+        self.offer(pop[k], float(f[k]))
         return f
 
+    def charge(self, cost: float) -> bool:
+        """Books ``cost`` evaluations if the budget has them (the local search's candidates)."""
+        if cost > self.left:
+            return False
+        self.used += cost
+        return True
+
+    def offer(self, assign: np.ndarray, f: float) -> None:
+        """Records a scored schedule; the curve gets a point whenever evaluations were spent."""
+        if f < self.best_f:
+            self.best_f, self.best = f, assign.copy()
+        self.history.append((self.used, self.best_f))
+
     def result(self) -> ScheduleResult:
-        return ScheduleResult(self.best, self.best_f, self.used, self.history)
+        return ScheduleResult(self.best, self.best_f, int(math.ceil(self.used)), self.history)
 
 
 # ---- heuristics -------------------------------------------------------------------------
@@ -179,17 +194,23 @@ def _levy(rng: np.random.Generator, size, beta: float = 1.5) -> np.ndarray:
 
 def monarch_butterfly(inst: Instance, fitness: Fitness, evaluations: int, seed: int, pop_size: int = 50,
                       p: float = 5 / 12, peri: float = 1.2, bar: float = 5 / 12, s_max: float = 1.0, elites: int = 2,
-                      tunnelling: float = 0.0, local_solutions: int = 0, local_moves: int = 0,
+                      tunnelling: float = 0.0, local_solutions: int = 0, stagnation: int = 5, kicks: int = 10,
+                      migration: int = 10, swap_partners: int = 128,
                       initial: np.ndarray | None = None) -> ScheduleResult:
-    """MBO; with tunnelling > 0 and local_* > 0 it is MF-MBO (pass the fuzzy fitness). See the module docstring."""
+    """MBO; with tunnelling > 0 and local_solutions > 0 it is MF-MBO. See the module docstring.
+
+    The local search needs ``fitness.of_loads`` (qcity.scheduling.objectives.Objective has it).
+    """
     rng = np.random.default_rng(seed)
     budget = _Budget(fitness, evaluations)
     t, m = inst.etc.shape
+    search = _local_search(inst, fitness, rng, budget, swap_partners, migration) if local_solutions else None
     pop = _initial(rng, inst, pop_size, initial)
     f = budget(pop)
     n1 = int(math.ceil(p * pop_size))
     generation = 0
     generations = max(1, evaluations // pop_size)
+    stalled, last_best = 0, budget.best_f
     while budget.left >= pop_size:
         generation += 1
         order = np.argsort(f)
@@ -212,53 +233,53 @@ def monarch_butterfly(inst: Instance, fitness: Fitness, evaluations: int, seed: 
         fc = budget(children)
         if tunnelling > 0:  # MF-MBO: accept worse children with a shrinking tunnelling probability
             field_strength = tunnelling * (1 - min(1.0, generation / generations))
-            worse = fc > f
-            accept = ~worse | (rng.random(pop_size) < np.exp(-(fc - f) / max(field_strength, 1e-12)))
+            # exponent <= 0 always (better children get probability 1 anyway): no overflow
+            accept = rng.random(pop_size) < np.exp(-np.maximum(fc - f, 0.0) / max(field_strength, 1e-12))
             pop = np.where(accept[:, None], children, pop)
             f = np.where(accept, fc, f)
         else:  # MBO: the new generation replaces the old
             pop, f = children, fc
-        if local_solutions and local_moves and budget.left > 0:
-            for k in np.argsort(f)[:local_solutions]:
-                pop[k], f[k] = _greedy_adjust(inst, budget, pop[k], f[k], local_moves)
+        if search is not None:
+            stalled = 0 if budget.best_f < last_best else stalled + 1
+            last_best = budget.best_f
+            _adjust(search, budget, pop, f, local_solutions, kicks if stalled >= stagnation else 0)
+            stalled = 0 if stalled >= stagnation else stalled
         # elitism: the saved elites replace the worst
         worst = np.argsort(f)[-elites:]
         pop[worst], f[worst] = keep, keep_f
     return budget.result()
 
 
-def _greedy_adjust(inst: Instance, budget: _Budget, assign: np.ndarray, f: float, moves: int) -> tuple[np.ndarray, float]:
-    """Move tasks off the most loaded machine while the fitness improves."""
-    a = assign.copy()
-    for _ in range(moves):
-        if budget.left <= 0:
-            break
-        ld = loads(inst, a)
-        src = int(np.argmax(ld))
-        tasks = np.flatnonzero(a == src)
-        if len(tasks) == 0:
-            break
-        # for each task on the busiest machine: the destination minimising max(new src load, new dst load)
-        new_src = ld[src] - inst.etc[tasks, src]
-        new_dst = ld[None, :] + inst.etc[tasks, :]
-        worst = np.maximum(new_src[:, None], new_dst)
-        worst[:, src] = np.inf
-        i, dst = np.unravel_index(np.argmin(worst), worst.shape)
-        trial = a.copy()
-        trial[tasks[i]] = dst
-        ft = float(budget(trial[None, :])[0])
-        if ft >= f:
-            break
-        a, f = trial, ft
-    return a, f
+def _local_search(inst: Instance, fitness, rng, budget: _Budget, swap_partners: int, migration: int) -> LocalSearch:
+    of_loads = getattr(fitness, "of_loads", None)
+    if of_loads is None:
+        raise TypeError("MF-MBO's local search scores machine loads: pass a qcity.scheduling.objectives.Objective "
+                        "(or any fitness with an of_loads method) as the fitness")
+    return LocalSearch(inst, of_loads, lp_machine_prices(inst), rng, budget.charge, swap_partners, migration)
+
+
+def _adjust(search: LocalSearch, budget: _Budget, pop: np.ndarray, f: np.ndarray, solutions: int, kicks: int) -> None:
+    """Descends the best ``solutions`` butterflies; with ``kicks`` > 0 the best is restarted by migration instead
+    and its result replaces the worst butterfly."""
+    order = np.argsort(f)
+    for k in order[:solutions]:
+        pop[k], f[k] = search.descend(pop[k], float(f[k]))
+        budget.offer(pop[k], float(f[k]))
+    if kicks:
+        best = order[0]
+        a, fa = search.iterate(pop[best], float(f[best]), kicks)
+        budget.offer(a, fa)
+        worst = order[-1]
+        pop[worst], f[worst] = a, fa
 
 
 def mf_mbo(inst: Instance, fitness: Fitness, evaluations: int, seed: int, pop_size: int = 50,
-           tunnelling: float = 0.05, local_solutions: int = 2, local_moves: int = 5,
-           initial: np.ndarray | None = None) -> ScheduleResult:
-    """MF-MBO (seed 000): MBO + fuzzy fitness (given by the caller) + tunnelling + greedy local adjustment."""
+           tunnelling: float = 0.05, local_solutions: int = 2, stagnation: int = 5, kicks: int = 100,
+           migration: int = 20, swap_partners: int = 128, initial: np.ndarray | None = None) -> ScheduleResult:
+    """MF-MBO (seed 000): MBO + fuzzy fitness (given by the caller) + tunnelling + migration and local search."""
     return monarch_butterfly(inst, fitness, evaluations, seed, pop_size, tunnelling=tunnelling,
-                             local_solutions=local_solutions, local_moves=local_moves, initial=initial)
+                             local_solutions=local_solutions, stagnation=stagnation, kicks=kicks, migration=migration,
+                             swap_partners=swap_partners, initial=initial)
 
 
 METAHEURISTICS = {"GA": genetic_algorithm, "PSO": particle_swarm, "MBO": monarch_butterfly, "MF-MBO": mf_mbo}
@@ -269,8 +290,8 @@ def _mbo_local_only(inst, fitness, evaluations, seed, initial=None):
 
 
 def _mbo_tunnelling_only(inst, fitness, evaluations, seed, initial=None):
-    return mf_mbo(inst, fitness, evaluations, seed, local_solutions=0, local_moves=0, initial=initial)
+    return mf_mbo(inst, fitness, evaluations, seed, local_solutions=0, initial=initial)
 
 
 # MF-MBO with one of its two search additions removed (the fuzzy fitness is common to all)
-ABLATIONS = {"MBO + local adjustment": _mbo_local_only, "MBO + tunnelling": _mbo_tunnelling_only}
+ABLATIONS = {"MBO + migration and local search": _mbo_local_only, "MBO + tunnelling": _mbo_tunnelling_only}

@@ -28,7 +28,21 @@ def lp_lower_bound(inst: Instance, ready: np.ndarray | None = None) -> float:
     return max(lp, float((inst.etc + r).min(axis=1).max()))
 
 
-def _makespan_lp(etc: np.ndarray, ready: np.ndarray) -> float:
+def lp_machine_prices(inst: Instance) -> np.ndarray:
+    """Each machine's price in the makespan LP (the dual of its load constraint), scaled to a largest of 1.
+
+    A machine's price is what one more second of its time is worth to the LP optimum: work on a
+    busy fast machine is dear, on a slow one cheap. ``argmin_m price[m] * etc[t, m]`` is where the
+    LP would put task t, which the local search uses to steer tasks (qcity.scheduling.localsearch).
+    A small floor keeps every machine's work from being free.
+    """
+    _, prices = _makespan_lp(inst.etc, np.zeros(inst.machines), with_prices=True)
+    prices = np.abs(prices)
+    top = prices.max()
+    return np.maximum(prices / top, 1e-6) if top > 0 else np.ones(inst.machines)
+
+
+def _makespan_lp(etc: np.ndarray, ready: np.ndarray, with_prices: bool = False):
     from ortools.linear_solver import pywraplp
 
     t, m = etc.shape
@@ -37,11 +51,12 @@ def _makespan_lp(etc: np.ndarray, ready: np.ndarray) -> float:
     c = solver.NumVar(0, solver.infinity(), "C")
     for i in range(t):
         solver.Add(sum(x[i]) == 1)
-    for j in range(m):
-        solver.Add(float(ready[j]) + sum(etc[i, j] * x[i][j] for i in range(t)) <= c)
+    capacity = [solver.Add(float(ready[j]) + sum(etc[i, j] * x[i][j] for i in range(t)) <= c) for j in range(m)]
     solver.Minimize(c)
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the LP relaxation did not solve to optimality")
+    if with_prices:
+        return c.solution_value(), np.array([k.dual_value() for k in capacity])
     return c.solution_value()
 
 

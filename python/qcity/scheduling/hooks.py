@@ -13,7 +13,7 @@ import numpy as np
 from .algorithms import METAHEURISTICS, max_min, min_min
 from .bounds import lp_lower_bound
 from .instance import Instance
-from .objectives import FuzzyObjective
+from .objectives import FuzzyObjective, Objective
 
 
 def _instance(args: dict) -> Instance:
@@ -27,7 +27,7 @@ def _metaheuristic(name: str, args: dict) -> list[int]:
     if inst.tasks < 2 or inst.machines < 2:
         return start.tolist()
     fo = FuzzyObjective.for_instance(inst, samples=64)
-    r = METAHEURISTICS[name](inst, lambda pop: fo.fitness(inst, pop), int(args["evaluations"]), int(args["seed"]),
+    r = METAHEURISTICS[name](inst, Objective(inst, "fuzzy", fo), int(args["evaluations"]), int(args["seed"]),
                              initial=start)
     return r.assignment.tolist()
 

@@ -7,13 +7,20 @@ phi_task = 3000 (high) or 100 (low) and machine heterogeneity phi_machine = 1000
 (high) or 10 (low). Consistency: "consistent" sorts every row (a faster machine
 is faster for every task), "inconsistent" leaves rows as drawn, "semiconsistent"
 sorts the even-indexed columns of each row.
+
+The published instances (Braun et al.'s twelve 512 x 16 classes and larger ones of the same
+kind) come in the HCSP/ETC text format :func:`read_hcsp` reads: a header ``tasks machines 0``,
+then the tasks x machines times, task-major, any whitespace between them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from ..errors import QcityError
 
 HETEROGENEITY = {"hi": (3000.0, 1000.0), "lo": (100.0, 10.0)}  # (task, machine) ranges
 CONSISTENCY = ("consistent", "inconsistent", "semiconsistent")
@@ -28,8 +35,9 @@ class Instance:
     def __post_init__(self):
         if self.etc.ndim != 2 or self.etc.shape[0] < 1 or self.etc.shape[1] < 1:
             raise ValueError(f"etc must be a non-empty tasks x machines matrix, got shape {self.etc.shape}")
-        if not np.all(np.isfinite(self.etc)) or np.any(self.etc <= 0):
-            raise ValueError("etc entries must be positive and finite")
+        # 0 is valid: rounding leaves some in published instances (a task a machine runs at once)
+        if not np.all(np.isfinite(self.etc)) or np.any(self.etc < 0):
+            raise ValueError("etc entries must be non-negative and finite")
         m = self.etc.shape[1]
         if self.active_power.shape != (m,) or self.idle_power.shape != (m,):
             raise ValueError(f"need one active and one idle power per machine ({m})")
@@ -61,7 +69,56 @@ def braun_instance(tasks: int, machines: int, consistency: str = "inconsistent",
     elif consistency == "semiconsistent":
         etc[:, ::2] = np.sort(etc[:, ::2], axis=1)
     active = rng.uniform(100, 250, size=machines)
-    return Instance(etc, active, 0.6 * active)
+    return Instance(etc, active, 0.6 * active)  # linear_power's model, drawn from this instance's stream
+
+
+def linear_power(machines: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """qcity's machine power model: active 100-250 W drawn per machine, idle 60 % of active."""
+    active = np.random.default_rng(seed).uniform(100, 250, size=machines)
+    return active, 0.6 * active
+
+
+def read_hcsp(path: str | Path, power_seed: int = 0) -> Instance:
+    """An instance from an HCSP/ETC file (``tasks machines 0`` then task-major times).
+
+    The files carry no power figures; machines get :func:`linear_power` with ``power_seed``.
+    Malformed files raise :class:`qcity.errors.QcityError` naming the file and line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="ascii")
+    except UnicodeDecodeError as e:
+        raise QcityError(f"not an HCSP/ETC text file (byte {e.start} is not ASCII)", str(path)) from None
+    lines = text.splitlines()
+    header = lines[0].split() if lines else []
+    if len(header) != 3 or not all(h.isdigit() for h in header):
+        raise QcityError("the first line must be 'tasks machines 0' (three whole numbers)", str(path), 1)
+    tasks, machines = int(header[0]), int(header[1])
+    if tasks < 1 or machines < 1:
+        raise QcityError(f"needs at least one task and one machine, the header says {tasks} x {machines}", str(path), 1)
+    values: list[float] = []
+    for number, line in enumerate(lines[1:], start=2):
+        for field in line.split():
+            try:
+                v = float(field)
+            except ValueError:
+                raise QcityError(f"{field!r} is not a number", str(path), number) from None
+            if not np.isfinite(v) or v < 0:
+                raise QcityError(f"{field!r}: times must be finite and non-negative", str(path), number)
+            values.append(v)
+    expected = tasks * machines
+    if len(values) != expected:
+        where = len(lines)
+        raise QcityError(f"the header promises {tasks} x {machines} = {expected} times, the file has {len(values)}"
+                         + (" (cut short?)" if len(values) < expected else ""), str(path), where)
+    active, idle = linear_power(machines, power_seed)
+    return Instance(np.asarray(values).reshape(tasks, machines), active, idle)
+
+
+def write_hcsp(inst: Instance, path: str | Path) -> None:
+    """Writes ``inst``'s times in the HCSP/ETC format :func:`read_hcsp` reads (powers are not kept)."""
+    body = "\n".join(f"{v:.6f}" for v in inst.etc.ravel())
+    Path(path).write_text(f"{inst.tasks} {inst.machines} 0\n{body}\n", encoding="ascii")
 
 
 def loads(inst: Instance, assign: np.ndarray) -> np.ndarray:

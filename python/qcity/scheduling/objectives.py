@@ -11,6 +11,9 @@
   task on its most efficient machine with no idle time; poor: the mean of random
   assignments. Fixing the references per instance keeps the fitness comparable
   across algorithms and runs.
+
+Every objective is a function of the machine loads alone, so :class:`Objective` scores a
+population of assignments and, for the local search, candidate load vectors directly.
 """
 
 from __future__ import annotations
@@ -22,17 +25,24 @@ import numpy as np
 from .bounds import lp_lower_bound
 from .instance import Instance, loads
 
-__all__ = ["loads", "evaluate", "FuzzyObjective"]
+__all__ = ["loads", "evaluate", "evaluate_loads", "FuzzyObjective", "Objective", "OBJECTIVES"]
+
+OBJECTIVES = ("makespan", "energy", "imbalance", "fuzzy")
 
 
 def evaluate(inst: Instance, assign: np.ndarray) -> dict[str, np.ndarray]:
     """makespan, lbi and energy of one assignment or a population."""
-    ld = np.atleast_2d(loads(inst, assign))
-    ms = ld.max(axis=1)
-    lbi = ld.mean(axis=1) / ms
-    energy = (ld * inst.active_power).sum(axis=1) + ((ms[:, None] - ld) * inst.idle_power).sum(axis=1)
-    out = {"makespan": ms, "lbi": lbi, "energy": energy}
+    out = evaluate_loads(inst, np.atleast_2d(loads(inst, assign)))
     return {k: v[0] for k, v in out.items()} if np.ndim(assign) == 1 else out
+
+
+def evaluate_loads(inst: Instance, ld: np.ndarray) -> dict[str, np.ndarray]:
+    """makespan, lbi and energy of load vectors (rows of a k x machines array)."""
+    ms = ld.max(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an all-zero schedule is perfectly balanced
+        lbi = np.where(ms > 0, ld.mean(axis=1) / ms, 1.0)
+    energy = ld @ inst.active_power + (ms[:, None] - ld) @ inst.idle_power
+    return {"makespan": ms, "lbi": lbi, "energy": energy}
 
 
 @dataclass(frozen=True)
@@ -64,5 +74,40 @@ class FuzzyObjective:
 
     def fitness(self, inst: Instance, assign: np.ndarray) -> np.ndarray:
         """1 - weighted membership: lower is better, 0 at the ideal point."""
-        mu = self.memberships(evaluate(inst, assign))
+        return self.fitness_of_loads(inst, np.atleast_2d(loads(inst, assign)))
+
+    def fitness_of_loads(self, inst: Instance, ld: np.ndarray) -> np.ndarray:
+        """:meth:`fitness` of load vectors (rows of a k x machines array)."""
+        mu = self.memberships(evaluate_loads(inst, ld))
         return 1.0 - mu @ np.asarray(self.weights)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A fitness to minimise on one instance: ``objective(population)`` and ``objective.of_loads(loads)``.
+
+    ``name`` is one of :data:`OBJECTIVES`: the makespan, the energy, the imbalance (1 - LBI), or
+    the fuzzy score's fitness (:class:`FuzzyObjective`, references fixed per instance).
+    """
+
+    inst: Instance
+    name: str = "fuzzy"
+    fuzzy: FuzzyObjective | None = None
+
+    def __post_init__(self):
+        if self.name not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {OBJECTIVES}, got {self.name!r}")
+        if self.name == "fuzzy" and self.fuzzy is None:
+            object.__setattr__(self, "fuzzy", FuzzyObjective.for_instance(self.inst))
+
+    def __call__(self, pop: np.ndarray) -> np.ndarray:
+        return self.of_loads(np.atleast_2d(loads(self.inst, pop)))
+
+    def of_loads(self, ld: np.ndarray) -> np.ndarray:
+        """The objective of each row of a k x machines array of loads."""
+        if self.name == "makespan":
+            return ld.max(axis=1)
+        if self.name == "fuzzy":
+            return self.fuzzy.fitness_of_loads(self.inst, ld)
+        values = evaluate_loads(self.inst, ld)
+        return values["energy"] if self.name == "energy" else 1.0 - values["lbi"]

@@ -1,0 +1,177 @@
+"""Local search on the makespan machine, and the bounded greedy migration that restarts it.
+
+Seed 000 names MF-MBO's third idea "bounded greedy migration" (tasks shifted from busy machines
+to quiet ones) and gives no formula; this module is qcity's definition.
+
+:meth:`LocalSearch.descend` is a steepest-descent search with incremental load updates. Each
+step scores, against the run's objective, the candidates of three neighbourhoods in turn and
+takes the best strict improvement of the first that has one:
+
+1. *move* a task off the most loaded machine (the makespan machine) to any other machine;
+2. *swap* a task of the makespan machine with a task of another machine (``swap_partners``
+   partners drawn from the run's random stream, so a step stays cheap on large instances);
+3. *plateau* move: a task to its priced machine (below) where the objective does not get worse,
+   the one saving the most priced work first. Makespan schedules sit on wide plateaus (a move
+   between two machines below the makespan changes nothing); these moves cross them in the
+   direction that frees fast machines.
+
+The *priced machine* of a task is ``argmin_m price[m] * etc[t, m]``, with ``price`` the machines'
+dual prices in the makespan LP (qcity.scheduling.bounds.lp_machine_prices): where the LP
+relaxation would run the task. :meth:`LocalSearch.migrate` is the bounded greedy migration:
+``migration`` tasks not on their priced machine are moved to it (bounded: a few tasks, never a
+whole machine), and :meth:`LocalSearch.iterate` alternates migrations and descents, keeping the
+best schedule (an iterated local search).
+
+Cost accounting, so comparisons stay fair: a full evaluation scores a schedule from its T task
+times; a local-search candidate changes one or two machine loads and is scored from the loads,
+so it is charged 1/T of an evaluation against the same budget as every other evaluation.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .instance import Instance
+
+Charge = Callable[[float], bool]  # charges a cost in evaluations; False once the budget is spent
+_SPENT = object()  # a neighbourhood's answer when the budget ran out before it could score
+
+
+class LocalSearch:
+    """Descent, migration and iterated local search for one instance and objective.
+
+    ``of_loads`` maps a k x machines array of loads to k objective values (lower is better),
+    e.g. :meth:`qcity.scheduling.objectives.Objective.of_loads`; ``prices`` are the machine
+    prices (see the module docstring); ``charge`` is called with every batch's cost.
+    """
+
+    def __init__(self, inst: Instance, of_loads: Callable[[np.ndarray], np.ndarray], prices: np.ndarray,
+                 rng: np.random.Generator, charge: Charge, swap_partners: int = 128, migration: int = 10):
+        if swap_partners < 1 or migration < 1:
+            raise ValueError(f"swap_partners and migration must be at least 1, got {swap_partners} and {migration}")
+        self.inst, self.of_loads, self.rng, self.charge = inst, of_loads, rng, charge
+        self.etc = inst.etc
+        self.prices = np.asarray(prices, dtype=float)
+        self.priced = np.argmin(self.etc * self.prices, axis=1)
+        self.swap_partners, self.migration = swap_partners, migration
+        self.candidate_cost = 1.0 / inst.tasks
+
+    def loads(self, assign: np.ndarray) -> np.ndarray:
+        return np.bincount(assign, weights=self.etc[np.arange(len(assign)), assign], minlength=self.inst.machines)
+
+    def _score(self, cand: np.ndarray) -> np.ndarray | None:
+        """Objective of candidate loads (..., machines), or None once the budget is spent."""
+        m = self.inst.machines
+        if not self.charge(cand.size / m * self.candidate_cost):
+            return None
+        return self.of_loads(cand.reshape(-1, m)).reshape(cand.shape[:-1])
+
+    def descend(self, assign: np.ndarray, f: float) -> tuple[np.ndarray, float]:
+        """Steepest descent from ``assign`` (objective ``f``) until no neighbourhood improves it."""
+        a = assign.copy()
+        ld = self.loads(a)
+        while True:
+            for neighbourhood in (self._move, self._swap, self._plateau):
+                step = neighbourhood(a, ld, f)  # the new objective, None (no improvement) or _SPENT
+                if step is not None:
+                    break
+            if step is None or step is _SPENT:
+                return a, f
+            f = step
+
+    def _tolerance(self, f: float) -> float:
+        return 1e-12 * max(abs(f), 1e-300)
+
+    def _move(self, a, ld, f):
+        etc, m = self.etc, self.inst.machines
+        c = int(np.argmax(ld))
+        tasks = np.flatnonzero(a == c)
+        if len(tasks) == 0:
+            return None
+        cand = np.broadcast_to(ld, (len(tasks), m, m)).copy()  # [task, destination, machine]
+        cand[:, :, c] -= etc[tasks, c][:, None]
+        cand[:, np.arange(m), np.arange(m)] += etc[tasks]
+        score = self._score(cand)
+        if score is None:
+            return _SPENT
+        score[:, c] = np.inf
+        i, j = np.unravel_index(np.argmin(score), score.shape)
+        if score[i, j] >= f - self._tolerance(f):
+            return None
+        t = tasks[i]
+        ld[c] -= etc[t, c]
+        ld[j] += etc[t, j]
+        a[t] = j
+        return float(score[i, j])
+
+    def _swap(self, a, ld, f):
+        etc = self.etc
+        c = int(np.argmax(ld))
+        tasks = np.flatnonzero(a == c)
+        partners = np.flatnonzero(a != c)
+        if len(tasks) == 0 or len(partners) == 0:
+            return None
+        if len(partners) > self.swap_partners:
+            partners = np.sort(self.rng.choice(partners, self.swap_partners, replace=False))
+        home = a[partners]
+        cand = np.broadcast_to(ld, (len(tasks), len(partners), len(ld))).copy()  # [task, partner, machine]
+        cand[:, :, c] += etc[partners, c][None, :] - etc[tasks, c][:, None]
+        cand[:, np.arange(len(partners)), home] += etc[tasks][:, home] - etc[partners, home][None, :]
+        score = self._score(cand)
+        if score is None:
+            return _SPENT
+        i, k = np.unravel_index(np.argmin(score), score.shape)
+        if score[i, k] >= f - self._tolerance(f):
+            return None
+        t, u, j = tasks[i], partners[k], home[k]
+        ld[c] += etc[u, c] - etc[t, c]
+        ld[j] += etc[t, j] - etc[u, j]
+        a[t], a[u] = j, c
+        return float(score[i, k])
+
+    def _plateau(self, a, ld, f):
+        etc = self.etc
+        off = np.flatnonzero(a != self.priced)
+        if len(off) == 0:
+            return None
+        src, dst = a[off], self.priced[off]
+        cand = np.broadcast_to(ld, (len(off), len(ld))).copy()
+        cand[np.arange(len(off)), src] -= etc[off, src]
+        cand[np.arange(len(off)), dst] += etc[off, dst]
+        score = self._score(cand)
+        if score is None:
+            return _SPENT
+        saving = self.prices[src] * etc[off, src] - self.prices[dst] * etc[off, dst]
+        saving = np.where(score <= f + self._tolerance(f), saving, -np.inf)
+        k = int(np.argmax(saving))
+        if saving[k] <= 0:
+            return None
+        t = off[k]
+        ld[src[k]] -= etc[t, src[k]]
+        ld[dst[k]] += etc[t, dst[k]]
+        a[t] = dst[k]
+        return min(f, float(score[k]))
+
+    def migrate(self, assign: np.ndarray) -> np.ndarray:
+        """Bounded greedy migration: up to ``migration`` random tasks moved to their priced machine."""
+        a = assign.copy()
+        off = np.flatnonzero(a != self.priced)
+        if len(off):
+            moved = self.rng.choice(off, min(self.migration, len(off)), replace=False)
+            a[moved] = self.priced[moved]
+        return a
+
+    def iterate(self, assign: np.ndarray, f: float, rounds: int) -> tuple[np.ndarray, float]:
+        """Iterated local search: ``rounds`` of migration then descent, keeping the best (ties move on)."""
+        best, best_f = self.descend(assign, f)
+        for _ in range(rounds):
+            trial = self.migrate(best)
+            score = self._score(self.loads(trial)[None, :])  # a migrated schedule is scored like a candidate
+            if score is None:
+                break
+            trial, trial_f = self.descend(trial, float(score[0]))
+            if trial_f <= best_f:
+                best, best_f = trial, trial_f
+        return best, best_f

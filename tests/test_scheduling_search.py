@@ -1,0 +1,193 @@
+"""Scheduling: the HCSP/ETC instance format, the local search and MF-MBO's use of it."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from qcity.errors import QcityError
+from qcity.scheduling.algorithms import METAHEURISTICS, mf_mbo, min_min
+from qcity.scheduling.bounds import lp_lower_bound, lp_machine_prices
+from qcity.scheduling.compare import compare
+from qcity.scheduling.instance import Instance, braun_instance, read_hcsp, write_hcsp
+from qcity.scheduling.localsearch import LocalSearch
+from qcity.scheduling.objectives import OBJECTIVES, Objective, evaluate, loads
+
+BRAUN_CLASSES = [f"u_{c}_{t}{m}" for c in "cis" for t in ("hi", "lo") for m in ("hi", "lo")]
+
+
+# ---- the instance format --------------------------------------------------------------------------------------
+
+
+def test_hcsp_round_trip_keeps_zero_entries(tmp_path):
+    inst = braun_instance(12, 3, seed=2)
+    etc = inst.etc.round(6)
+    etc[4, 1] = 0.0  # rounding leaves zeros in published instances: valid
+    path = tmp_path / "small.etc"
+    write_hcsp(Instance(etc, inst.active_power, inst.idle_power), path)
+    back = read_hcsp(path)
+    assert back.etc.shape == (12, 3) and np.allclose(back.etc, etc) and back.etc[4, 1] == 0
+    assert np.all(back.idle_power <= back.active_power)
+
+
+def test_hcsp_values_may_share_lines(tmp_path):
+    path = tmp_path / "packed.etc"
+    path.write_text("2 2 0\n1.5 2.5\n  3.5\t4.5")  # no line end at the end: a complete last line
+    assert read_hcsp(path).etc.tolist() == [[1.5, 2.5], [3.5, 4.5]]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("", 1, "first line must be 'tasks machines 0'"),
+    ("2 2\n1\n2\n3\n4\n", 1, "first line must be 'tasks machines 0'"),
+    ("0 2 0\n", 1, "at least one task"),
+    ("2 2 0\n1\n2\nx3\n4\n", 4, "'x3' is not a number"),
+    ("2 2 0\n1\n-2\n3\n4\n", 3, "finite and non-negative"),
+    ("2 2 0\n1\ninf\n3\n4\n", 3, "finite and non-negative"),
+    ("2 2 0\n1\n2\n3\n", 4, "2 x 2 = 4 times, the file has 3 (cut short?)"),
+    ("2 2 0\n1\n2\n3\n4\n5\n", 6, "the file has 5"),
+])
+def test_malformed_hcsp_files_are_named_with_their_line(tmp_path, text, line, message):
+    path = tmp_path / "bad.etc"
+    path.write_text(text)
+    with pytest.raises(QcityError, match=re.escape(message)) as err:
+        read_hcsp(path)
+    assert err.value.file == str(path) and err.value.line == line
+
+
+def test_binary_hcsp_file_names_the_byte(tmp_path):
+    path = tmp_path / "bad.etc"
+    path.write_bytes(b"2 2 0\n1\n\xff\n3\n4\n")
+    with pytest.raises(QcityError, match="byte 8 is not ASCII"):
+        read_hcsp(path)
+
+
+def test_the_twelve_braun_instances_read(shared_data):
+    folder = shared_data / "braun_512x16"
+    for name in BRAUN_CLASSES:
+        inst = read_hcsp(folder / f"{name}.0")
+        assert inst.etc.shape == (512, 16)
+        if name.startswith("u_c"):  # consistent: a faster machine is faster for every task
+            assert np.all(np.diff(inst.etc, axis=1) >= 0)
+
+
+# ---- objectives of loads, machine prices ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", OBJECTIVES)
+def test_objectives_of_loads_match_those_of_assignments(name):
+    inst = braun_instance(30, 4, seed=1)
+    objective = Objective(inst, name)
+    pop = np.random.default_rng(0).integers(0, 4, (6, 30))
+    assert np.allclose(objective(pop), objective.of_loads(loads(inst, pop)))
+    values = evaluate(inst, pop)
+    expected = {"makespan": values["makespan"], "energy": values["energy"], "imbalance": 1 - values["lbi"]}
+    if name in expected:
+        assert np.allclose(objective(pop), expected[name])
+    with pytest.raises(ValueError, match="objective must be one of"):
+        Objective(inst, "speed")
+
+
+def test_identical_machines_have_equal_prices_and_the_slow_machine_is_cheap():
+    same = Instance(np.ones((6, 3)), np.ones(3), np.zeros(3))
+    assert np.allclose(lp_machine_prices(same), 1.0)
+    # machine 1 is ten times slower for every task: an hour of it is worth less to the LP
+    skewed = Instance(np.array([[1.0, 10.0]] * 8), np.ones(2), np.zeros(2))
+    prices = lp_machine_prices(skewed)
+    assert prices[0] == pytest.approx(1.0) and prices[1] < prices[0]
+
+
+# ---- the local search -----------------------------------------------------------------------------------------
+
+
+def _search(inst, objective, seed=0, budget=float("inf")):
+    spent = [0.0]
+
+    def charge(cost):
+        if spent[0] + cost > budget:
+            return False
+        spent[0] += cost
+        return True
+
+    return LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(seed), charge), spent
+
+
+@pytest.mark.parametrize("name", OBJECTIVES)
+def test_descent_ends_in_a_local_optimum_it_reports_truly(name):
+    inst = braun_instance(40, 5, seed=6)
+    objective = Objective(inst, name)
+    search, _ = _search(inst, objective)
+    start = min_min(inst)
+    f0 = float(objective(start[None])[0])
+    a, f = search.descend(start, f0)
+    assert f == pytest.approx(float(objective(a[None])[0]), rel=1e-12)  # incremental loads agree with a recount
+    assert f <= f0
+    # no single move off the makespan machine improves it (what the first neighbourhood checks, exhaustively)
+    c = int(np.argmax(loads(inst, a)))
+    for t in np.flatnonzero(a == c):
+        for m in range(inst.machines):
+            trial = a.copy()
+            trial[t] = m
+            assert float(objective(trial[None])[0]) >= f * (1 - 1e-9)
+
+
+def test_local_search_improves_min_min_on_the_makespan():
+    inst = braun_instance(64, 8, "consistent", seed=3)
+    objective = Objective(inst, "makespan")
+    search, spent = _search(inst, objective)
+    start = min_min(inst)
+    a, f = search.iterate(start, float(objective(start[None])[0]), rounds=20)
+    assert f < 0.99 * evaluate(inst, start)["makespan"]
+    assert f >= lp_lower_bound(inst) * (1 - 1e-9)
+    assert spent[0] > 0  # its candidates were charged
+
+
+def test_local_search_stops_when_the_budget_is_spent():
+    inst = braun_instance(64, 8, seed=3)
+    objective = Objective(inst, "makespan")
+    search, spent = _search(inst, objective, budget=2.0)
+    start = min_min(inst)
+    search.iterate(start, float(objective(start[None])[0]), rounds=50)
+    assert spent[0] <= 2.0
+
+
+# ---- MF-MBO with it ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", OBJECTIVES)
+def test_mf_mbo_beats_plain_mbo_on_every_objective_within_the_same_budget(name):
+    inst = braun_instance(96, 8, seed=9)
+    objective = Objective(inst, name)
+    start = min_min(inst)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the tunnelling acceptance once overflowed in exp
+        mf = mf_mbo(inst, objective, 4000, seed=1, initial=start)
+    plain = METAHEURISTICS["MBO"](inst, objective, 4000, seed=1, initial=start)
+    assert mf.evaluations <= 4000 and mf.fitness <= plain.fitness
+    assert mf.fitness == pytest.approx(float(objective(mf.assignment[None])[0]))
+    again = mf_mbo(inst, objective, 4000, seed=1, initial=start)
+    assert np.array_equal(mf.assignment, again.assignment)  # the search's random draws come from the seed
+
+
+def test_mf_mbo_asks_for_an_objective_that_scores_loads():
+    inst = braun_instance(20, 3, seed=1)
+    with pytest.raises(TypeError, match="of_loads"):
+        mf_mbo(inst, lambda pop: evaluate(inst, pop)["makespan"], 500, seed=0)
+
+
+def test_comparison_on_the_makespan_alone():
+    c = compare(braun_instance(40, 4, seed=4), evaluations=1500, seeds=3, cpsat_seconds=2, objective="makespan")
+    t = c.table()
+    assert np.allclose(t["fitness_mean"], t["makespan_mean"])
+    assert t.loc["MF-MBO", "makespan_mean"] <= t.loc["MBO", "makespan_mean"]
+    assert (t.loc[list(METAHEURISTICS), "cpu_s_mean"] > 0).all()
+
+
+def test_mf_mbo_within_three_percent_of_the_best_known_on_a_braun_instance(shared_data):
+    """u_i_lolo.0: best known makespan 2533.4 (Gogos et al. 2016, in the shared data's SOURCES.md)."""
+    inst = read_hcsp(shared_data / "braun_512x16" / "u_i_lolo.0")
+    r = mf_mbo(inst, Objective(inst, "makespan"), 30_000, seed=0, initial=min_min(inst))
+    assert r.fitness <= 1.03 * 2533.4
+    assert r.fitness >= lp_lower_bound(inst) * (1 - 1e-9)
