@@ -37,7 +37,8 @@ def city(tmp_path, monkeypatch):
         ini.write_text("[General]\nnetwork = SmartCity\n" + body + "\n**.vector-recording = false\n"
                        f"SmartCity.numGateways = {gateways}\nSmartCity.numDevices = {devices}\nSmartCity.areaSize = {area}\n"
                        f"**.radioMedium.pathLossExponent = 2.7\n**.gateway[*].secure = {str(secure_gateways).lower()}\n"
-                       f"**.device[*].secure = {str(secure_devices).lower()}\n**.qkd.pulseRate = 2MHz\n")
+                       f"**.device[*].secure = {str(secure_devices).lower()}\n**.qkd.pulseRate = 2MHz\n"
+                       "**.qkd.keyLength = \"margin\"\n")  # as the scenario: blocks below the finite-key minimum
         return ini
 
     return make
@@ -148,6 +149,7 @@ def tampered_line(tmp_path, monkeypatch):
         ini = tmp_path / "omnetpp.ini"
         ini.write_text(LINE_INI.replace("sim-time-limit = 40s", "sim-time-limit = 20s")
                        + "**.n = 2\n**.device[0].net.tamperProbability = 1\n**.qkd.pulseRate = 2MHz\n"
+                       + "**.qkd.keyLength = \"margin\"\n"
                        + f"**.gateway.secure = true\n**.device[*].secure = {str(secure).lower()}\n")
         return _scalars(execute_run(ini, "General", 0))
 

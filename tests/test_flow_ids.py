@@ -62,6 +62,7 @@ SmartCity.numAttackers = 4
 **.gateway[*].secure = true
 **.device[*].secure = true
 **.gateway[*].qkd.pulseRate = 2MHz
+**.gateway[*].qkd.keyLength = "margin"
 **.gateway[*].sessions.mode = "adaptive"
 **.device[*].sec.rekeyInterval = 10s
 **.app.sendInterval = exponential(1s)

@@ -125,10 +125,11 @@ def test_verification_tag_detects_a_single_flip():
     assert verification_tag(x, key) != verification_tag(y, key)
 
 
-def test_block_keys_are_bit_identical_and_deterministic():
+@pytest.mark.parametrize("key_length, pulses", [("finite", 4 * 10**8), ("margin", 10**7)])
+def test_block_keys_are_bit_identical_and_deterministic(key_length, pulses):
     ch = Channel(distance_km=20)
-    r1 = run_block(ch, DecoySettings(), 10**7, np.random.default_rng(9))
-    r2 = run_block(ch, DecoySettings(), 10**7, np.random.default_rng(9))
+    r1 = run_block(ch, DecoySettings(key_length=key_length), pulses, np.random.default_rng(9))
+    r2 = run_block(ch, DecoySettings(key_length=key_length), pulses, np.random.default_rng(9))
     assert not r1.aborted and r1.secret_bits > 0
     assert np.array_equal(r1.alice_key, r1.bob_key)
     assert np.array_equal(r1.alice_key, r2.alice_key)

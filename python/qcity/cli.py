@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -129,16 +130,37 @@ def _cmd_sweep(args) -> int:
     return 0
 
 
+def _positive_pulses(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of pulses") from None
+    if not (value >= 1 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"a block needs at least one pulse, got {text}")
+    return value
+
+
 def _cmd_keyrate(args) -> int:
     import numpy as np
 
     from .quantum.keyrate import LinkParameters
-    from .reports.keyrate import format_table, plot, simulated_points, theory_frame
+    from .reports.keyrate import (
+        finite_frame,
+        format_finite_table,
+        format_table,
+        plot,
+        simulated_points,
+        theory_frame,
+    )
 
     params = LinkParameters(alpha_db_per_km=args.fibre_loss, eta_bob=args.eta_bob, y0=args.y0, e_detector=args.misalignment,
                             f_ec=args.f_ec)
-    theory = theory_frame(np.arange(args.start, args.stop + 1e-9, args.step), params, nu=args.nu)
+    distances = np.arange(args.start, args.stop + 1e-9, args.step)
+    theory = theory_frame(distances, params, nu=args.nu)
     print(format_table(theory))
+    if args.block is not None:
+        print()
+        print(format_finite_table(finite_frame(distances, args.block, params), args.block))
     if args.plot:
         sim = simulated_points(args.results) if args.results else None
         print(f"figure: {plot(theory, args.plot, sim)}")
@@ -170,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_kr.add_argument("--misalignment", type=float, default=0.033, help="e_d (default 0.033)")
     p_kr.add_argument("--f-ec", type=float, default=1.22, help="error-correction inefficiency (default 1.22)")
     p_kr.add_argument("--nu", type=float, default=0.05, help="weak decoy intensity (default 0.05)")
+    p_kr.add_argument("--block", type=_positive_pulses, metavar="N",
+                      help="also the finite-key rate of blocks of N pulses (Lim et al. 2014), beside the asymptotic rate")
     p_kr.add_argument("--plot", metavar="FILE", help="also draw the curves into FILE")
     p_kr.add_argument("--results", metavar="DIR", help="add simulated QkdLink points from these result files")
     p_kr.add_argument("--debug", action="store_true", help="show Python tracebacks")

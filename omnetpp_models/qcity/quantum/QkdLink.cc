@@ -59,6 +59,7 @@ void QkdLink::initialize()
         {"sample_fraction", probability(this, "sampleFraction")},
         {"qber_abort", probability(this, "qberAbort")},
         {"cascade", par("cascade").stdstringValue()},
+        {"key_length", par("keyLength").stdstringValue()},
         {"pulses", static_cast<long long>(pulsesPerBlock)},
         {"block_interval", blockInterval.dbl()},
         {"link_profile", par("linkProfile").stdstringValue()},

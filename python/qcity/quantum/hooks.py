@@ -31,6 +31,7 @@ def decoy_bb84_block(args: dict) -> dict:
     settings = DecoySettings(
         mu=args["mu"], nu=args["nu"], p_mu=args["p_signal"], p_nu=args["p_decoy"], p_z=args["p_z"],
         sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"], cascade=args["cascade"],
+        key_length=args.get("key_length", "finite"),
     )
     r = run_block(channel, settings, int(args["pulses"]), np.random.default_rng(int(args["seed"])))
     # K_max of QESIF Eq. 6: the asymptotic key the same devices and fibre could give these pulses
