@@ -33,6 +33,8 @@ from scipy.optimize import minimize_scalar
 
 def binary_entropy(p):
     """h(p) = -p log2 p - (1-p) log2 (1-p), with h(0) = h(1) = 0; works on arrays."""
+    if isinstance(p, (float, int)):  # the common scalar case without NumPy's per-call overhead
+        return 0.0 if p <= 0 or p >= 1 else -p * math.log2(p) - (1 - p) * math.log2(1 - p)
     p = np.asarray(p, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -p * np.log2(p) - (1 - p) * np.log2(1 - p)
