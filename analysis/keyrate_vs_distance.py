@@ -3,9 +3,10 @@
     qcity sweep omnetpp_models/scenarios/qkd_link/omnetpp.ini -c Distance --result-dir results/distance
     python analysis/keyrate_vs_distance.py results/distance -o keyrate_vs_distance.png
 
-Theory uses the link parameters of QkdLink's NED defaults (0.2 dB/km, eta_Bob 0.1,
-Y0 1e-6, e_d 1 %, option7 Cascade at f ~ 1.04) and asymptotic, optimised
-intensities. The simulated points are what finite blocks (10^7 pulses) deliver:
+Theory uses the link parameters of QkdLink's NED defaults (qcity.quantum.channel.Channel's
+defaults, which equal them; option7 Cascade at f ~ 1.04) and asymptotic, optimised
+intensities. The simulated points are what finite blocks (10^7 pulses, the scenario's
+"margin" key length) deliver:
 20 % of the pulses are decoys, 10 % of the sifted bits are disclosed for the QBER
 estimate, the weak decoy is nu = 0.1 (theory: 0.05), and the single-photon error
 bound carries a finite-sample margin that grows as the counts shrink. Together
@@ -21,10 +22,13 @@ import sys
 import numpy as np
 
 from qcity.cli import run_script
+from qcity.quantum.channel import Channel
 from qcity.quantum.keyrate import LinkParameters
 from qcity.reports.keyrate import format_table, plot, simulated_points, theory_frame
 
-QKDLINK_DEFAULTS = LinkParameters(alpha_db_per_km=0.2, eta_bob=0.1, y0=1e-6, e_detector=0.01, f_ec=1.04, q=0.5)
+_LINK = Channel()  # QkdLink's defaults
+QKDLINK_DEFAULTS = LinkParameters(alpha_db_per_km=_LINK.alpha_db_per_km, eta_bob=_LINK.eta_bob, y0=_LINK.y0,
+                                  e_detector=_LINK.e_detector, f_ec=1.04, q=0.5)
 
 
 def main(argv=None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -163,3 +165,34 @@ def test_afterpulsing_adds_clicks_and_errors():
     assert ap_e[0] == pytest.approx((base_e[0] + 0.5 * 0.05) / 1.05, rel=1e-9)
     with pytest.raises(ValueError):
         Channel(afterpulsing=1.0)
+
+
+# QkdLink parameters the module uses itself, which no Python model class carries
+MODULE_ONLY = {"keyRateHook", "blockInterval", "pulseRate", "attackStart", "attackEnd", "linkProfile", "qberRef",
+               "lambda", "psiSecure", "blocksPerSession"}
+
+
+def test_python_defaults_are_qkdlinks_ned_defaults():
+    from qcity.quantum.qkdlink import PARAMETERS
+    from qcity.sim.ned import NedTypes
+    from qcity.sim.nedexpr import context_without_names, evaluate
+
+    types = NedTypes()
+    types.load_file(Path(__file__).parents[1] / "omnetpp_models" / "qcity" / "quantum" / "QkdLink.ned")
+    ned = {d.name: evaluate(d.value, context_without_names()).value for d in types.resolve("qcity.quantum.QkdLink").params}
+    mapped = {p.ned: p for p in PARAMETERS}
+    assert set(ned) == set(mapped) | MODULE_ONLY, "a QkdLink parameter is neither mapped nor marked module-only"
+    for name, p in mapped.items():
+        default = p.model.__dataclass_fields__[p.field].default
+        assert default == ned[name], f"{p.model.__name__}.{p.field} = {default!r}, QkdLink.ned {name} = {ned[name]!r}"
+
+
+def test_hook_arguments_reach_the_model_fields_the_table_names():
+    from qcity.quantum.qkdlink import PARAMETERS, from_hook_args
+
+    args = {"distance_km": 33.0, "detector_efficiency": 0.2, "intercept_resend": 0.3, "pns_attack": True,
+            "p_signal": 0.7, "key_length": "margin"}
+    channel, settings = from_hook_args(args)
+    assert (channel.distance_km, channel.eta_bob, channel.attack.intercept_resend, channel.attack.pns) == (33.0, 0.2, 0.3, True)
+    assert (settings.p_mu, settings.key_length) == (0.7, "margin")
+    assert len({p.hook for p in PARAMETERS}) == len(PARAMETERS)  # one argument per parameter

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .bb84 import BlockResult, DecoySettings, run_block
+from .bb84 import BlockResult, run_block
 from .bbm92 import Bbm92Settings, run_bbm92_block, run_bbm92_on_outcomes
-from .channel import Attack, Channel
 from .keyrate import LinkParameters, bbm92_rate, decoy_rate_infinite, optimal_mu
 from .linkprofile import LinkProfile, load_link_profile
 from .qesif import quantum_entropy
+from .qkdlink import from_hook_args
 
 
 def decoy_bb84_block(args: dict) -> dict:
@@ -22,17 +22,7 @@ def decoy_bb84_block(args: dict) -> dict:
     sifted and secret bits, whether it aborted (and why), the disclosed share of
     the key (loss L of QESIF Eq. 2), H_q = 1 - h(QBER), and the key itself as hex.
     """
-    channel = Channel(
-        distance_km=args["distance_km"], alpha_db_per_km=args["fibre_loss_db_per_km"], eta_bob=args["detector_efficiency"],
-        y0=args["dark_count_probability"], e_detector=args["misalignment"], noise=args["noise"],
-        afterpulsing=args.get("afterpulsing", 0.0),
-        attack=Attack(intercept_resend=args["intercept_resend"], pns=bool(args["pns_attack"])),
-    )
-    settings = DecoySettings(
-        mu=args["mu"], nu=args["nu"], p_mu=args["p_signal"], p_nu=args["p_decoy"], p_z=args["p_z"],
-        sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"], cascade=args["cascade"],
-        key_length=args.get("key_length", "finite"),
-    )
+    channel, settings = from_hook_args(args)
     r = run_block(channel, settings, int(args["pulses"]), np.random.default_rng(int(args["seed"])))
     # K_max of QESIF Eq. 6: the asymptotic key the same devices and fibre could give these pulses
     ideal = LinkParameters(alpha_db_per_km=channel.alpha_db_per_km, eta_bob=channel.eta_bob, y0=channel.y0,
