@@ -191,3 +191,24 @@ def test_mf_mbo_within_three_percent_of_the_best_known_on_a_braun_instance(share
     r = mf_mbo(inst, Objective(inst, "makespan"), 30_000, seed=0, initial=min_min(inst))
     assert r.fitness <= 1.03 * 2533.4
     assert r.fitness >= lp_lower_bound(inst) * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("machines", [1, 2, 6])
+def test_the_makespan_shortcut_scores_as_the_full_objective_does(machines):
+    inst = braun_instance(30, machines, seed=8)
+    objective = Objective(inst, "makespan")
+    start = min_min(inst)
+    runs = []
+    for shortcut in (False, True):
+        spent = [0.0]
+
+        def charge(cost, spent=spent):
+            spent[0] += cost
+            return True
+
+        search = LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(4), charge,
+                             makespan=shortcut)
+        runs.append((*search.iterate(start, float(objective(start[None])[0]), rounds=5), spent[0]))
+    (a_full, f_full, spent_full), (a_fast, f_fast, spent_fast) = runs
+    assert np.array_equal(a_full, a_fast) and f_full == f_fast
+    assert spent_fast < spent_full  # its candidates are charged their smaller share of a full evaluation

@@ -27,8 +27,9 @@ formulas, so these are qcity's definitions:
   swaps on the makespan machine, plateau moves to each task's LP-priced machine); when the
   best has not improved for `stagnation` generations, `kicks` rounds of migration (a few
   tasks moved to their priced machine) and descent restart from it, and the result replaces
-  the worst butterfly. Local-search candidates are charged against the same budget (1/T of
-  an evaluation each: they update two machine loads instead of summing T task times).
+  the worst butterfly. Local-search candidates are charged against the same budget (one
+  evaluation each, or 4/(T + M) of one when the makespan is the objective and a candidate is
+  scored from the three largest loads; see qcity.scheduling.localsearch).
 """
 
 from __future__ import annotations
@@ -255,7 +256,8 @@ def _local_search(inst: Instance, fitness, rng, budget: _Budget, swap_partners: 
     if of_loads is None:
         raise TypeError("MF-MBO's local search scores machine loads: pass a qcity.scheduling.objectives.Objective "
                         "(or any fitness with an of_loads method) as the fitness")
-    return LocalSearch(inst, of_loads, lp_machine_prices(inst), rng, budget.charge, swap_partners, migration)
+    makespan = getattr(fitness, "name", None) == "makespan"  # scored from the largest loads alone
+    return LocalSearch(inst, of_loads, lp_machine_prices(inst), rng, budget.charge, swap_partners, migration, makespan)
 
 
 def _adjust(search: LocalSearch, budget: _Budget, pop: np.ndarray, f: np.ndarray, solutions: int, kicks: int) -> None:
