@@ -122,7 +122,8 @@ def _markdown(summary: pd.DataFrame, args) -> str:
     order = [a for a in ("Min-Min", "Max-Min", "GA", "PSO", "MBO", "MF-MBO", "CP-SAT (makespan)") if a in wide]
     wide = wide[order].round(2)
     cpu = summary[summary.algorithm == "MF-MBO"].set_index("instance")["cpu_s_mean"].round(1)
-    wide["MF-MBO CPU s"] = cpu
+    if cpu.notna().any():
+        wide["MF-MBO CPU s"] = cpu
     what = "best known makespan" if column == "gap_to_best_known_%" else "LP lower bound"
     return (f"Mean makespan's gap (%) to the {what}; objective {args.objective}, {args.evaluations} evaluations, "
             f"{args.seeds} seeds\n\n" + _pipe_table(wide))
@@ -152,6 +153,8 @@ def _gap_figure(plt, summary: pd.DataFrame, args) -> str:
         ax.set_ylabel("makespan above the LP bound (%)")
     ax.set_xticks(np.arange(len(instances)), [i.removesuffix(".0") for i in instances], rotation=30, ha="right")
     ax.set_yscale("symlog", linthresh=1)
+    ticks = [t for t in (0, 0.5, 1, 2, 3, 5, 10, 20, 50, 100, 200) if t <= max(1.0, float(summary.loc[summary.algorithm.isin(algorithms), column].max()))]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(frameon=False, ncol=len(algorithms) + 1, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     ax.set_title(f"Mean of {args.seeds} seeds, {args.evaluations:,} evaluations each, Min-Min start", fontsize=10,

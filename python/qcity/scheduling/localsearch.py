@@ -23,10 +23,11 @@ whole machine), and :meth:`LocalSearch.iterate` alternates migrations and descen
 best schedule (an iterated local search).
 
 Cost accounting, so comparisons stay fair: every candidate is charged against the same budget
-as every other evaluation. A candidate scored on its whole load vector (any objective) counts as
-one evaluation. With the makespan as the objective a candidate is scored from the three largest
-loads: about 4 of the T + M load operations a full evaluation does, so it is charged 4/(T + M)
-of one (benchmarks/bench_scheduling.py measures the two costs side by side).
+as every other evaluation. A candidate's makespan comes from the three largest loads, about 4 of
+the T + M load operations of a full evaluation, and is charged 4/(T + M) of one
+(benchmarks/bench_scheduling.py measures the two costs side by side). For any other objective
+the makespan only proposes: each neighbourhood's ``shortlist`` best candidates are scored on
+their whole load vector and each of those counts as one full evaluation.
 """
 
 from __future__ import annotations
@@ -46,46 +47,62 @@ class LocalSearch:
 
     ``of_loads`` maps a k x machines array of loads to k objective values (lower is better),
     e.g. :meth:`qcity.scheduling.objectives.Objective.of_loads`; ``prices`` are the machine
-    prices (see the module docstring); ``charge`` is called with every batch's cost. With
-    ``makespan=True`` (the objective is the makespan itself) a candidate is scored from the
-    three largest loads instead of a copy of all of them: same scores, M times less work.
+    prices (see the module docstring); ``charge`` is called with every batch's cost. Candidates
+    are scored by their makespan, from the three largest loads; with ``makespan=True`` that is
+    the objective, otherwise the ``shortlist`` best of each neighbourhood by makespan are scored
+    on the objective proper.
     """
 
     def __init__(self, inst: Instance, of_loads: Callable[[np.ndarray], np.ndarray], prices: np.ndarray,
                  rng: np.random.Generator, charge: Charge, swap_partners: int = 128, migration: int = 10,
-                 makespan: bool = False):
-        if swap_partners < 1 or migration < 1:
-            raise ValueError(f"swap_partners and migration must be at least 1, got {swap_partners} and {migration}")
+                 makespan: bool = False, shortlist: int = 1):
+        if min(swap_partners, migration, shortlist) < 1:
+            raise ValueError(f"swap_partners, migration and shortlist must be at least 1, got {swap_partners}, "
+                             f"{migration} and {shortlist}")
         self.inst, self.of_loads, self.rng, self.charge = inst, of_loads, rng, charge
         self.etc = inst.etc
         self.prices = np.asarray(prices, dtype=float)
         self.priced = np.argmin(self.etc * self.prices, axis=1)
-        self.swap_partners, self.migration, self.makespan = swap_partners, migration, makespan
-        self.candidate_cost = 4.0 / (inst.tasks + inst.machines) if makespan else 1.0
+        self.swap_partners, self.migration, self.makespan, self.shortlist = swap_partners, migration, makespan, shortlist
+        self.makespan_cost = 4.0 / (inst.tasks + inst.machines)  # a candidate's makespan from the three largest loads
 
     def loads(self, assign: np.ndarray) -> np.ndarray:
         return np.bincount(assign, weights=self.etc[np.arange(len(assign)), assign], minlength=self.inst.machines)
 
-    def _score(self, ld: np.ndarray, first, first_load, second, second_load) -> np.ndarray | None:
+    def _score(self, ld: np.ndarray, first, first_load, second, second_load, prefer=None) -> np.ndarray | None:
         """Objective after machine ``first`` gets ``first_load`` and ``second`` gets ``second_load`` (arrays that
         broadcast to the candidates' shape; the two machines differ wherever the score is used), or None once the
-        budget is spent."""
+        budget is spent.
+
+        For the makespan every candidate is scored from the three largest loads. For any other objective that
+        makespan is only the proposal: the ``shortlist`` candidates it (or ``prefer``, lower first) ranks best are
+        scored on their whole load vector, the others get +inf.
+        """
         shape = np.broadcast_shapes(np.shape(first), np.shape(first_load), np.shape(second), np.shape(second_load))
-        if not self.charge(int(np.prod(shape)) * self.candidate_cost):
+        if not self.charge(int(np.prod(shape)) * self.makespan_cost):
             return None
+        order = np.full(3, -1)
+        top = np.zeros(3)  # loads are never negative: 0 stands for "no third machine"
+        largest = np.argsort(ld)[::-1][:3]
+        order[: len(largest)], top[: len(largest)] = largest, ld[largest]
+        others = np.where((order[0] != first) & (order[0] != second), top[0],
+                          np.where((order[1] != first) & (order[1] != second), top[1], top[2]))
+        makespan = np.maximum(others, np.maximum(first_load, second_load)) * np.ones(shape)
         if self.makespan:
-            order = np.full(3, -1)
-            top = np.zeros(3)  # loads are never negative: 0 stands for "no third machine"
-            largest = np.argsort(ld)[::-1][:3]
-            order[: len(largest)], top[: len(largest)] = largest, ld[largest]
-            others = np.where((order[0] != first) & (order[0] != second), top[0],
-                              np.where((order[1] != first) & (order[1] != second), top[1], top[2]))
-            return np.maximum(others, np.maximum(first_load, second_load)) * np.ones(shape)
+            return makespan
+        rank = (makespan if prefer is None else np.broadcast_to(prefer, shape)).ravel()
+        chosen = np.argsort(rank, kind="stable")[: self.shortlist]
+        chosen = chosen[np.isfinite(rank[chosen])]
+        if not self.charge(float(len(chosen))):
+            return None
         m = self.inst.machines
-        cand = np.broadcast_to(ld, shape + (m,)).copy()
-        np.put_along_axis(cand, np.broadcast_to(first, shape)[..., None], np.broadcast_to(first_load, shape)[..., None], -1)
-        np.put_along_axis(cand, np.broadcast_to(second, shape)[..., None], np.broadcast_to(second_load, shape)[..., None], -1)
-        return self.of_loads(cand.reshape(-1, m)).reshape(shape)
+        cand = np.broadcast_to(ld, (len(chosen), m)).copy()
+        rows = np.arange(len(chosen))
+        cand[rows, np.broadcast_to(first, shape).ravel()[chosen]] = np.broadcast_to(first_load, shape).ravel()[chosen]
+        cand[rows, np.broadcast_to(second, shape).ravel()[chosen]] = np.broadcast_to(second_load, shape).ravel()[chosen]
+        score = np.full(int(np.prod(shape)), np.inf)
+        score[chosen] = self.of_loads(cand)
+        return score.reshape(shape)
 
     def descend(self, assign: np.ndarray, f: float) -> tuple[np.ndarray, float]:
         """Steepest descent from ``assign`` (objective ``f``) until no neighbourhood improves it."""
@@ -152,10 +169,11 @@ class LocalSearch:
         if len(off) == 0:
             return None
         src, dst = a[off], self.priced[off]
-        score = self._score(ld, src, ld[src] - etc[off, src], dst, ld[dst] + etc[off, dst])
+        saving = self.prices[src] * etc[off, src] - self.prices[dst] * etc[off, dst]
+        score = self._score(ld, src, ld[src] - etc[off, src], dst, ld[dst] + etc[off, dst],
+                            prefer=np.where(saving > 0, -saving, np.inf))
         if score is None:
             return _SPENT
-        saving = self.prices[src] * etc[off, src] - self.prices[dst] * etc[off, dst]
         saving = np.where(score <= f + self._tolerance(f), saving, -np.inf)
         k = int(np.argmax(saving))
         if saving[k] <= 0:
