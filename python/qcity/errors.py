@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class QcityError(ValueError):
     """A problem with user input (a file, a name, a value), reported without a traceback by the CLI."""
@@ -38,3 +40,19 @@ class ResultFileError(QcityError):
 
 class HookError(QcityError):
     """A hook name that cannot be resolved to a callable."""
+
+
+def read_utf8(path: str | os.PathLike, error: type[QcityError], what: str) -> str:
+    """The text of a UTF-8 file; an unreadable file or undecodable bytes raise ``error`` naming the file, and the
+    line and byte offset of the first bad byte."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise error(f"cannot read {what}: {e.strerror}", str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise error(f"not a UTF-8 text file: byte {e.start} (0x{data[e.start]:02x}) cannot be decoded", str(path),
+                    line) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ResultFileError
+from ..errors import ResultFileError, read_utf8
 
 RAW_COLUMNS = ["runID", "type", "module", "name", "attrname", "attrvalue", "value", "count", "sumweights", "mean",
                "stddev", "min", "max", "underflows", "overflows", "binedges", "binvalues", "vectime", "vecvalue"]
@@ -86,13 +86,7 @@ class _Item:
 def read_file(path: str | Path) -> list[dict]:
     """All rows of one result file, in scave's raw format (see RAW_COLUMNS)."""
     file = str(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except OSError as e:
-        raise ResultFileError(f"cannot read result file: {e.strerror}", file) from None
-    except UnicodeDecodeError as e:
-        raise ResultFileError(f"not a text result file ({e.reason})", file) from None
+    lines = read_utf8(path, ResultFileError, "result file").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     elif lines and lines[-1].strip():

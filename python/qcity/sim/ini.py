@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IniError, NedError
+from ..errors import IniError, NedError, read_utf8
 from ..patterns import PatternError, compile_pattern
 from .nedexpr import ExprError, context_without_names, evaluate, parse_expression_text
 
@@ -187,10 +187,7 @@ class IniFile:
         if real in seen:
             raise IniError("include cycle", str(path))
         seen = seen | {real}
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as e:
-            raise IniError(f"cannot read ini file: {e.strerror}", str(path)) from None
+        lines = read_utf8(path, IniError, "ini file").splitlines()
         current = self._section("General", str(path), 0)
         i = 0
         while i < len(lines):

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NedError
+from ..errors import NedError, read_utf8
 from .nedexpr import Node, Token, TokenStream, parse_expression, tokenize
 
 
@@ -550,11 +550,7 @@ class NedTypes:
     def load_file(self, path: str | os.PathLike) -> None:
         """Parses one .ned file."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as e:
-            raise NedError(f"cannot read NED file: {e.strerror}", str(p)) from None
-        self._add_text(text, str(p))
+        self._add_text(read_utf8(p, NedError, "NED file"), str(p))
 
     def load_path(self, nedpath: list[str | os.PathLike]) -> None:
         """Loads every .ned file under each folder of the NED path (sorted, so order is stable)."""

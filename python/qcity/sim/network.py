@@ -8,6 +8,7 @@ a value is an error naming the module and the NED line.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,9 +386,11 @@ class NetworkBuilder:
                 raise ExprError(str(e)) from None
         if t == "int":
             if isinstance(v, float):
-                if v != int(v):
+                if not math.isfinite(v) or v != int(v):
                     raise ExprError(f"expected an integer, got {v}")
                 v = int(v)
+            if not -(2**63) <= v < 2**63:  # OMNeT++'s intpar_t
+                raise ExprError(f"integer {v} does not fit a 64-bit int parameter")
         else:
             v = float(v)
         return Quantity(v, decl.unit)

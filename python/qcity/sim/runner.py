@@ -163,7 +163,9 @@ def execute_run(
     types.load_path(nedpath if nedpath is not None else default_nedpath(ini_path))
     network_entry = run.options.get("network")
     if network_entry is None:
-        raise IniError(f"config {config} does not name a network (set 'network = ...')", ini.path)
+        section = ini.sections.get(config) or ini.sections.get("General")
+        where = (section.file, section.line or None) if section and section.file else (ini.path, None)
+        raise IniError(f"config {config} does not name a network (set 'network = ...')", *where)
     try:  # a network no NED file defines is the ini line's error
         types.resolve_network(network_entry.value, Path(ini_path).parent)
     except NedError as e:
