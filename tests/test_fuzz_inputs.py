@@ -145,3 +145,35 @@ def test_a_config_without_a_network_names_its_section(tmp_path):
     r = _run(folder, tmp_path / "results")
     assert r.returncode == 1
     assert f"omnetpp.ini:{header}: config Ring does not name a network" in r.stderr
+
+
+def test_mutated_dataset_files_are_loaded_or_refused_with_file_and_line(tmp_path):
+    """A TON_IoT fridge file of the project's own: every mutation loads (bad values flagged) or is refused."""
+    from qcity.ids.data.datasets import DatasetError, load_ton_iot_telemetry
+
+    rng = random.Random(11)
+    rows = ["date,time,fridge_temperature,temp_condition,label,type"]
+    for k in range(40):
+        attack = k % 5 == 0
+        rows.append(f"25-Apr-19, {k // 60:02d}:{k % 60:02d}:{(7 * k) % 60:02d} ,{rng.uniform(1, 14):.2f},"
+                    f"{'high' if k % 3 else 'low'}  ,{int(attack)},{'ddos' if attack else 'normal'}")
+    original = ("\n".join(rows) + "\n").encode()
+    assert len(load_ton_iot_telemetry(_write(tmp_path / "good.csv", original)).valid()) == 40
+    refused = 0
+    for case in range(4 * CASES):
+        path = _write(tmp_path / f"case{case}.csv", mutate(original, rng))
+        try:
+            data = load_ton_iot_telemetry(path)
+        except DatasetError as e:
+            refused += 1
+            assert e.file == str(path) and "\n" not in str(e), f"case {case}: {e}"
+            assert e.line is not None or "empty file" in e.message, f"case {case}: {e}"
+            continue
+        flagged = data.frame[~data.frame["schema_ok"]]
+        assert set(flagged["line"]) <= set(data.issues["line"]), f"case {case}: a row is flagged without its line"
+    assert refused >= CASES // 2
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import QcityError
+from ...errors import QcityError, read_utf8
 
 
 class DatasetError(QcityError):
@@ -43,12 +43,7 @@ def read_rows(path: Path, delimiter: str | None = None, line_end_required: bool 
     Many published dataset files end without a line end: there the last line counts as complete, and a
     file cut mid-line shows as a last row with fewer fields than the header. Files qcity writes itself
     always end with one (``line_end_required``), so there a missing line end means a cut file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # TON_IoT's files start with a BOM
-    except OSError as e:
-        raise DatasetError(f"cannot read dataset: {e.strerror}", str(path)) from None
-    except UnicodeDecodeError as e:
-        raise DatasetError(f"not UTF-8 text ({e.reason})", str(path)) from None
+    text = read_utf8(path, DatasetError, "dataset").removeprefix("\ufeff")  # TON_IoT's files start with a BOM
     lines = text.splitlines()
     if not lines:
         raise DatasetError("empty file", str(path))
