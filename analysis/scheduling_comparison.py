@@ -116,8 +116,13 @@ def _one_instance(name: str, path: str | None, args) -> tuple[pd.DataFrame, pd.D
     return runs, summary, curves
 
 
+def _gap_column(summary: pd.DataFrame) -> str:
+    """The gap to report: to the best known makespans when every instance has one, else to the LP bound."""
+    return "gap_to_best_known_%" if summary["gap_to_best_known_%"].notna().all() else "gap_to_lp_bound_%"
+
+
 def _markdown(summary: pd.DataFrame, args) -> str:
-    column = "gap_to_best_known_%" if summary["gap_to_best_known_%"].notna().all() else "gap_to_lp_bound_%"
+    column = _gap_column(summary)
     wide = summary.pivot(index="instance", columns="algorithm", values=column)
     order = [a for a in ("Min-Min", "Max-Min", "GA", "PSO", "MBO", "MF-MBO", "CP-SAT (makespan)") if a in wide]
     wide = wide[order].round(2)
@@ -138,7 +143,7 @@ def _pipe_table(frame: pd.DataFrame) -> str:
 
 
 def _gap_figure(plt, summary: pd.DataFrame, args) -> str:
-    column = "gap_to_best_known_%" if summary["gap_to_best_known_%"].notna().all() else "gap_to_lp_bound_%"
+    column = _gap_column(summary)
     algorithms = [a for a in ("Min-Min", "GA", "PSO", "MBO", "MF-MBO", "CP-SAT (makespan)") if a in set(summary.algorithm)]
     instances = sorted(summary.instance.unique())
     fig, ax = plt.subplots(figsize=(10, 4.4))

@@ -195,8 +195,8 @@ def _levy(rng: np.random.Generator, size, beta: float = 1.5) -> np.ndarray:
 
 def monarch_butterfly(inst: Instance, fitness: Fitness, evaluations: int, seed: int, pop_size: int = 50,
                       p: float = 5 / 12, peri: float = 1.2, bar: float = 5 / 12, s_max: float = 1.0, elites: int = 2,
-                      tunnelling: float = 0.0, local_solutions: int = 0, stagnation: int = 5, kicks: int = 10,
-                      migration: int = 10, swap_partners: int = 128,
+                      tunnelling: float = 0.0, local_solutions: int = 0, stagnation: int = 5, kicks: int = 100,
+                      migration: int = 20, swap_partners: int = 128,
                       initial: np.ndarray | None = None) -> ScheduleResult:
     """MBO; with tunnelling > 0 and local_solutions > 0 it is MF-MBO. See the module docstring.
 
@@ -261,8 +261,8 @@ def _local_search(inst: Instance, fitness, rng, budget: _Budget, swap_partners: 
 
 
 def _adjust(search: LocalSearch, budget: _Budget, pop: np.ndarray, f: np.ndarray, solutions: int, kicks: int) -> None:
-    """Descends the best ``solutions`` butterflies; with ``kicks`` > 0 the best is restarted by migration instead
-    and its result replaces the worst butterfly."""
+    """Descends the best ``solutions`` butterflies; with ``kicks`` > 0 the best then goes through ``kicks`` rounds of
+    migration and descent, and the result replaces the worst butterfly."""
     order = np.argsort(f)
     for k in order[:solutions]:
         pop[k], f[k] = search.descend(pop[k], float(f[k]))

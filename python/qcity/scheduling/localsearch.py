@@ -36,7 +36,7 @@ from typing import Callable
 
 import numpy as np
 
-from .instance import Instance
+from .instance import Instance, loads
 
 Charge = Callable[[float], bool]  # charges a cost in evaluations; False once the budget is spent
 _SPENT = object()  # a neighbourhood's answer when the budget ran out before it could score
@@ -65,9 +65,6 @@ class LocalSearch:
         self.priced = np.argmin(self.etc * self.prices, axis=1)
         self.swap_partners, self.migration, self.makespan, self.shortlist = swap_partners, migration, makespan, shortlist
         self.makespan_cost = 4.0 / (inst.tasks + inst.machines)  # a candidate's makespan from the three largest loads
-
-    def loads(self, assign: np.ndarray) -> np.ndarray:
-        return np.bincount(assign, weights=self.etc[np.arange(len(assign)), assign], minlength=self.inst.machines)
 
     def _score(self, ld: np.ndarray, first, first_load, second, second_load, prefer=None) -> np.ndarray | None:
         """Objective after machine ``first`` gets ``first_load`` and ``second`` gets ``second_load`` (arrays that
@@ -107,7 +104,7 @@ class LocalSearch:
     def descend(self, assign: np.ndarray, f: float) -> tuple[np.ndarray, float]:
         """Steepest descent from ``assign`` (objective ``f``) until no neighbourhood improves it."""
         a = assign.copy()
-        ld = self.loads(a)
+        ld = loads(self.inst, a)
         while True:
             for neighbourhood in (self._move, self._swap, self._plateau):
                 step = neighbourhood(a, ld, f)  # the new objective, None (no improvement) or _SPENT
@@ -200,7 +197,7 @@ class LocalSearch:
             trial = self.migrate(best)
             if not self.charge(1.0):  # a migrated schedule is scored in full
                 break
-            trial, trial_f = self.descend(trial, float(self.of_loads(self.loads(trial)[None, :])[0]))
+            trial, trial_f = self.descend(trial, float(self.of_loads(loads(self.inst, trial)[None, :])[0]))
             if trial_f <= best_f:
                 best, best_f = trial, trial_f
         return best, best_f
