@@ -9,6 +9,7 @@ import re
 import sys
 
 from .errors import QcityError
+from .kms import cli as kms_cli
 
 
 def parse_run_filter(text: str, numruns: int) -> list[int]:
@@ -233,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="class shares instead of the sample's (repeatable; normalised; classes not named get none)")
     p_sy.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_sy.set_defaults(func=_cmd_synth)
+    kms_cli.add_parser(sub)
     return parser
 
 

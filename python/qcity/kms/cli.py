@@ -1,0 +1,99 @@
+"""``qcity kme certs`` and ``qcity kme serve``."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from ..errors import QcityError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("kme", help="a live key management entity: keys of a run to applications over "
+                       "ETSI GS QKD 014 (HTTPS, mutual TLS)")
+    kme_sub = p.add_subparsers(dest="kme_command", required=True)
+    pc = kme_sub.add_parser("certs", help="make a test CA, the KME's server certificate and one client "
+                            "certificate per SAE (its common name is the SAE ID)")
+    pc.add_argument("folder", help="where to write ca.pem, kme.pem/.key and <SAE>.pem/.key")
+    pc.add_argument("--sae", action="append", default=[], metavar="SAE_ID", help="an SAE (repeatable)")
+    pc.add_argument("--keys", nargs="+", default=[], metavar="KEYFILE",
+                    help="also every SAE named in these key files (or folders of *.keys)")
+    pc.add_argument("--server-name", action="append", default=[], metavar="NAME",
+                    help="host name or address of the KME (repeatable; default localhost, 127.0.0.1, ::1)")
+    pc.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    pc.set_defaults(func=_cmd_certs)
+    ps = kme_sub.add_parser("serve", help="serve the keys of key files a run exported (KeyManager keyFile)")
+    ps.add_argument("keys", nargs="+", metavar="KEYFILE", help="key files, or folders of *.keys files")
+    ps.add_argument("--certs", required=True, metavar="FOLDER", help="folder made by `qcity kme certs`")
+    ps.add_argument("--store", default="kme.db", help="the durable key store (default kme.db; kept across restarts)")
+    ps.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ps.add_argument("--port", type=int, default=8443, help="port (default 8443; 0: any free port)")
+    ps.add_argument("--follow", action="store_true",
+                    help="keep reading the key files as a simulation running beside the server writes them")
+    ps.add_argument("--pace", type=float, metavar="X", help="release each key block when X times the wall-clock "
+                    "time since start reaches its simulated time (1: real time)")
+    ps.add_argument("--key-size", type=int, default=256, help="default key size in bits (default 256)")
+    ps.add_argument("--max-key-per-request", type=int, default=128, help="default 128")
+    ps.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    ps.set_defaults(func=_cmd_serve)
+
+
+def _cmd_certs(args) -> int:
+    from .certs import make_test_pki
+    from .keyfile import KeyFileReader, key_files
+
+    saes = list(args.sae)
+    for path in key_files(args.keys):
+        reader = KeyFileReader(path)
+        for _ in reader.blocks():
+            break
+        saes += [s for s in reader.header.sae_ids if s not in saes]
+    if not saes:
+        raise QcityError("name the SAEs with --sae or --keys")
+    names = tuple(args.server_name) or ("localhost", "127.0.0.1", "::1")
+    paths = make_test_pki(args.folder, saes, names)
+    for name, p in paths.items():
+        print(f"{name}: {p.cert} {p.key}")
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    try:
+        from .server import KmeConfig, run_kme
+    except ImportError as e:
+        raise QcityError(f"the live KME needs aiohttp ({e.name} is missing): pip install 'qcity[kme]'") from None
+    from .etsi014 import Limits
+    from .keyfile import key_files
+
+    certs = Path(args.certs)
+    for f in ("ca.pem", "kme.pem", "kme.key"):
+        if not (certs / f).is_file():
+            raise QcityError(f"{certs / f} is missing: make the certificates with `qcity kme certs {certs} ...`")
+    if args.pace is not None and not args.pace > 0:
+        raise QcityError(f"--pace must be positive, got {args.pace}")
+    try:
+        limits = Limits(key_size=args.key_size, max_key_per_request=args.max_key_per_request)
+    except ValueError as e:
+        raise QcityError(str(e)) from None
+    config = KmeConfig(store=Path(args.store), key_paths=key_files(args.keys), ca=certs / "ca.pem",
+                       cert=certs / "kme.pem", key=certs / "kme.key", host=args.host, port=args.port,
+                       follow=args.follow, pace=args.pace, limits=limits)
+
+    def ready(port: int) -> None:
+        print(f"KME listening on https://{args.host}:{port} (store {config.store}, "
+              f"{len(config.key_paths)} key file(s))", file=sys.stderr, flush=True)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_kme(config, ready, stop)
+
+    try:
+        asyncio.run(main())
+    except OSError as e:
+        raise QcityError(f"cannot listen on {args.host}:{args.port}: {e.strerror}") from None
+    return 0

@@ -1,0 +1,202 @@
+"""The live KME: the ETSI GS QKD 014 v1.1.1 REST API over HTTPS with mutual TLS (aiohttp).
+
+The client certificate's common name is the calling SAE's ID. A master SAE asks
+``/api/v1/keys/{slave_SAE_ID}/status`` and ``.../enc_keys``; its slave asks
+``/api/v1/keys/{master_SAE_ID}/dec_keys`` with the key IDs the master passed on. Keys come from
+key files a run exported (KeyManager's ``keyFile``), imported into a durable :class:`KeyStore`;
+with ``follow`` the files are read on as a simulation running beside the server writes them, and
+with ``pace`` each block becomes available only when the wall-clock time since start reaches its
+simulated time divided by ``pace``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+
+from .etsi014 import Etsi014Error, Limits, key_container, parse_key_ids, parse_key_request, status_document
+from .keyfile import KeyBlock, KeyFileReader
+from .store import KeyStore
+
+JSON = "application/json"
+
+
+@dataclass
+class KmeConfig:
+    store: Path                       # the SQLite key store (created if missing)
+    key_paths: list[Path]             # key files to import
+    ca: Path                          # CA that signed the SAEs' client certificates
+    cert: Path                        # the KME's server certificate and key
+    key: Path
+    host: str = "127.0.0.1"
+    port: int = 8443                  # 0: any free port (printed)
+    follow: bool = False              # keep reading the key files as they grow
+    pace: float | None = None         # release blocks at simulated time = pace x wall time since start
+    poll: float = 0.5                 # seconds between reads of growing key files
+    limits: Limits = field(default_factory=Limits)
+
+
+def server_ssl_context(ca: Path, cert: Path, key: Path) -> ssl.SSLContext:
+    """TLS 1.2+ server context that requires a client certificate signed by ``ca``."""
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(ca))
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_cert_chain(str(cert), str(key))
+    return ctx
+
+
+def client_ssl_context(ca: Path, cert: Path, key: Path) -> ssl.SSLContext:
+    """Context for an SAE: trusts the KME's CA and presents the SAE's certificate."""
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(ca))
+    ctx.load_cert_chain(str(cert), str(key))
+    return ctx
+
+
+def _caller(request: web.Request) -> str:
+    cert = request.transport.get_extra_info("peercert") if request.transport else None
+    for rdn in (cert or {}).get("subject", ()):
+        for name, value in rdn:
+            if name == "commonName":
+                return value
+    raise Etsi014Error(401, "no client certificate with a common name (the SAE ID)")
+
+
+class Importer:
+    """Moves key blocks from key files into the store, once each, paced or not."""
+
+    def __init__(self, store: KeyStore, paths: list[Path], follow: bool, pace: float | None):
+        self.store = store
+        self.readers = [KeyFileReader(p, follow=follow) for p in paths]
+        self.pace = pace
+        self.started = time.monotonic()
+        self.waiting: dict[int, list[KeyBlock]] = {i: [] for i in range(len(self.readers))}
+
+    def poll(self) -> int:
+        """Reads what the files gained and stores what is due; returns key bytes added."""
+        added = 0
+        due_time = None if self.pace is None else (time.monotonic() - self.started) * self.pace
+        for i, reader in enumerate(self.readers):
+            self.waiting[i].extend(reader.blocks())
+            if reader.header is None:
+                continue
+            self.store.add_link(reader.header)
+            due = self.waiting[i] if due_time is None else [b for b in self.waiting[i] if b.time <= due_time]
+            if due:
+                added += self.store.add_blocks(reader.header.link, due)
+                self.waiting[i] = self.waiting[i][len(due):]
+        return added
+
+
+class Kme:
+    """The request handlers over one store."""
+
+    def __init__(self, store: KeyStore):
+        self.store = store
+        self.limits = store.limits
+        self.refused: Counter[str] = Counter()
+        self.served_requests = 0
+
+    def _link(self, caller: str, other: str):
+        link = self.store.link_between(caller, other)
+        if link is None:
+            raise Etsi014Error(401, f"SAE {caller} shares no QKD link with SAE {other}",
+                               [{"SAE_ID": caller}, {"SAE_ID": other}])
+        return link
+
+    async def _document(self, request: web.Request) -> dict:
+        if request.method == "GET":
+            return dict(request.query)
+        try:
+            doc = json.loads(await request.read() or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise Etsi014Error(400, "the request body is not JSON") from None
+        return doc
+
+    async def status(self, request: web.Request) -> web.Response:
+        master = _caller(request)
+        slave = request.match_info["sae"]
+        link = self._link(master, slave)
+        return web.json_response(status_document(f"KME:{master}", f"KME:{slave}", master, slave,
+                                                 self.store.stored_key_count(link.name), self.limits))
+
+    async def enc_keys(self, request: web.Request) -> web.Response:
+        master = _caller(request)
+        slave = request.match_info["sae"]
+        link = self._link(master, slave)
+        key_request = parse_key_request(await self._document(request), self.limits)
+        return web.json_response(key_container(self.store.get_keys(link.name, master, slave, key_request)))
+
+    async def dec_keys(self, request: web.Request) -> web.Response:
+        slave = _caller(request)
+        master = request.match_info["sae"]
+        self._link(slave, master)
+        if request.method == "GET":
+            ids = request.query.getall("key_ID", [])
+            doc = {"key_IDs": [{"key_ID": k} for k in ids]}
+        else:
+            doc = await self._document(request)
+        key_ids = parse_key_ids(doc, self.limits)
+        return web.json_response(key_container(self.store.get_keys_with_ids(master, slave, key_ids)))
+
+    @web.middleware
+    async def errors(self, request: web.Request, handler) -> web.StreamResponse:
+        """Turns a refusal into the standard's Error document with its HTTP status."""
+        try:
+            response = await handler(request)
+        except Etsi014Error as e:
+            self.refused[str(e.status)] += 1
+            return web.json_response(e.document(), status=e.status)
+        except web.HTTPException as e:  # unknown path or method
+            self.refused[str(e.status)] += 1
+            return web.json_response({"message": e.reason}, status=e.status)
+        self.served_requests += 1
+        return response
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self.errors])
+        app.add_routes([
+            web.get("/api/v1/keys/{sae}/status", self.status),
+            web.get("/api/v1/keys/{sae}/enc_keys", self.enc_keys),
+            web.post("/api/v1/keys/{sae}/enc_keys", self.enc_keys),
+            web.get("/api/v1/keys/{sae}/dec_keys", self.dec_keys),
+            web.post("/api/v1/keys/{sae}/dec_keys", self.dec_keys),
+        ])
+        return app
+
+
+async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = None) -> None:
+    """Serves until ``stop`` is set (or the task is cancelled); ``ready(port)`` is called once listening."""
+    store = KeyStore(config.store, config.limits)
+    importer = Importer(store, config.key_paths, config.follow, config.pace)
+    importer.poll()
+    kme = Kme(store)
+    runner = web.AppRunner(kme.app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port,
+                       ssl_context=server_ssl_context(config.ca, config.cert, config.key))
+    await site.start()
+    port = runner.addresses[0][1]
+    if ready:
+        ready(port)
+    stop = stop or asyncio.Event()
+    try:
+        while not stop.is_set():
+            if config.follow or any(importer.waiting.values()):
+                importer.poll()
+            try:
+                await asyncio.wait_for(stop.wait(), config.poll)
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        await runner.cleanup()
+        store.close()
+        print(f"KME stopped: {kme.served_requests} requests served, refused by status: {dict(kme.refused) or 0}",
+              file=sys.stderr, flush=True)
