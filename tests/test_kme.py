@@ -329,3 +329,15 @@ def test_pace_releases_blocks_at_their_simulated_time(pki, tmp_path):
         assert asyncio.run(_stored(pki, server.port, "gateway[0]")) == 20
     finally:
         server.stop()
+
+
+def test_certs_command_makes_a_certificate_for_every_sae_of_the_key_files(tmp_path):
+    write_key_file(tmp_path / "a.keys", "gateway[0]", blocks=1)
+    r = subprocess.run([sys.executable, "-m", "qcity.cli", "kme", "certs", str(tmp_path / "pki"), "--keys",
+                        str(tmp_path), "--sae", "app"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    names = {p.name for p in (tmp_path / "pki").iterdir()}
+    assert names >= {"ca.pem", "kme.pem", "kme.key", "gateway_0_.pem", "controlCentre.key", "app.pem"}
+    from cryptography import x509
+    cert = x509.load_pem_x509_certificate((tmp_path / "pki" / "gateway_0_.pem").read_bytes())
+    assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == "gateway[0]"

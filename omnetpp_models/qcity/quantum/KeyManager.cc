@@ -1,10 +1,44 @@
 #include "KeyManager.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 
 namespace qcity {
 
 Define_Module(KeyManager);
+
+namespace {
+
+uint64_t splitmix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t fnv1a(const std::string &s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s)
+        h = (h ^ c) * 0x100000001b3ULL;
+    return h;
+}
+
+// Key file lines are JSON: names and paths need their quotes and backslashes escaped.
+std::string jsonString(const std::string &s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
 
 KeyManager::~KeyManager()
 {
@@ -20,10 +54,47 @@ void KeyManager::initialize()
     rateWindow = par("rateWindow").doubleValue();
     if (rateWindow <= omnetpp::SimTime())
         throw omnetpp::cRuntimeError("rateWindow must be positive");
+    saeId = par("saeId").stdstringValue();
+    if (saeId.empty())
+        saeId = std::string(getParentModule()->getFullName());
+    peerSaeId = par("peerSaeId").stdstringValue();
+    if (peerSaeId.empty() || peerSaeId == saeId)
+        throw omnetpp::cRuntimeError("peerSaeId must name the SAE at the link's other end, not \"%s\"", peerSaeId.c_str());
+    keySize = par("keySize").intValue();
+    minKeySize = par("minKeySize").intValue();
+    maxKeySize = par("maxKeySize").intValue();
+    maxKeyPerRequest = par("maxKeyPerRequest").intValue();
+    if (minKeySize <= 0 || keySize % 8 || minKeySize % 8 || maxKeySize % 8 || keySize < minKeySize || keySize > maxKeySize)
+        throw omnetpp::cRuntimeError("key sizes must be positive multiples of 8 b with minKeySize <= keySize <= maxKeySize "
+                                     "(got %d, %d, %d)", minKeySize, keySize, maxKeySize);
+    if (maxKeyPerRequest <= 0)
+        throw omnetpp::cRuntimeError("maxKeyPerRequest must be positive, got %d", maxKeyPerRequest);
+    idSeed = fnv1a(getFullPath());
+    std::string dir = par("keyExportDir").stdstringValue();
+    if (!dir.empty()) {
+        std::string name = getFullPath();
+        std::replace_if(name.begin(), name.end(), [](char c) { return c == '/' || c == '\\'; }, '_');
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        std::string path = dir + "/" + name + ".keys";
+        keyFile.open(path, std::ios::out | std::ios::trunc);
+        if (!keyFile)
+            throw omnetpp::cRuntimeError("keyExportDir: cannot write key file %s", path.c_str());
+        keyFile << "{\"qcity_keys\": 1, \"link\": " << jsonString(getFullPath()) << ", \"sae_ids\": ["
+                << jsonString(saeId) << ", " << jsonString(peerSaeId) << "]}\n" << std::flush;
+    }
     poolLevelSignal = registerSignal("poolLevel");
     consumedSignal = registerSignal("consumedBits");
     discardedSignal = registerSignal("discardedBits");
     droppedSignal = registerSignal("droppedBits");
+    requestSignal = registerSignal("keyRequest");
+    servedSignal = registerSignal("keysServed");
+    noKeySignal = registerSignal("refusedNoKey");
+    badRequestSignal = registerSignal("refusedBadRequest");
+    unauthorisedSignal = registerSignal("refusedUnauthorised");
+    agreementDelaySignal = registerSignal("keyAgreementDelay");
+    emptyTimeSignal = registerSignal("poolEmptyTime");
+    emptySince = omnetpp::simTime();
     emit(poolLevelSignal, 0LL);
 }
 
@@ -39,6 +110,9 @@ void KeyManager::handleMessage(omnetpp::cMessage *msg)
         delete block;
         return;
     }
+    if (static_cast<int64_t>(block->key.size()) * 8 < block->keyBits)
+        throw omnetpp::cRuntimeError("key block %lld declares %lld key bits but carries %zu bytes",
+                                     (long long)block->blockNumber, (long long)block->keyBits, block->key.size());
     if (poolBits + block->keyBits > capacityBits) {
         emit(droppedSignal, (long long)block->keyBits);
         delete block;
@@ -46,8 +120,36 @@ void KeyManager::handleMessage(omnetpp::cMessage *msg)
     }
     poolBits += block->keyBits;
     history.back().stored = block->keyBits;
+    exportBlock(block);
     blocks.push_back(block);
     emit(poolLevelSignal, (long long)poolBits);
+    poolChanged();
+}
+
+void KeyManager::exportBlock(const KeyBlock *block)
+{
+    if (!keyFile.is_open())
+        return;
+    static const char *digits = "0123456789abcdef";
+    std::string hex;
+    int64_t bytes = block->keyBits / 8;  // the key file carries whole bytes
+    hex.reserve(2 * bytes);
+    for (int64_t i = 0; i < bytes; i++) {
+        hex += digits[block->key[i] >> 4];
+        hex += digits[block->key[i] & 15];
+    }
+    char head[128];
+    std::snprintf(head, sizeof head, "{\"block\": %lld, \"time\": %.12g, \"bits\": %lld, \"key\": \"",
+                  (long long)block->blockNumber, omnetpp::simTime().dbl(), (long long)(8 * bytes));
+    keyFile << head << hex << "\"}\n" << std::flush;  // whole lines, so a KME following the file reads complete blocks
+}
+
+void KeyManager::finish()
+{
+    if (emptySince >= omnetpp::SimTime())
+        emit(emptyTimeSignal, omnetpp::simTime() - emptySince);
+    if (keyFile.is_open())
+        keyFile.close();
 }
 
 double KeyManager::getKeyRate() const
@@ -75,6 +177,17 @@ KeyManager::WindowStats KeyManager::windowStats(omnetpp::simtime_t window) const
     return s;
 }
 
+void KeyManager::poolChanged()
+{
+    bool empty = poolBits < keySize;
+    if (empty && emptySince < omnetpp::SimTime())
+        emptySince = omnetpp::simTime();
+    else if (!empty && emptySince >= omnetpp::SimTime()) {
+        emit(emptyTimeSignal, omnetpp::simTime() - emptySince);
+        emptySince = -1;
+    }
+}
+
 int64_t KeyManager::discardAll()
 {
     Enter_Method_Silent();
@@ -87,22 +200,24 @@ int64_t KeyManager::discardAll()
     if (bits > 0)
         emit(discardedSignal, (long long)bits);
     emit(poolLevelSignal, 0LL);
+    poolChanged();
     return bits;
 }
 
-bool KeyManager::consume(int64_t bits)
+std::vector<uint8_t> KeyManager::takeBits(int64_t bits)
 {
-    Enter_Method_Silent();
-    if (bits < 0)
-        throw omnetpp::cRuntimeError("cannot consume a negative amount of key");
-    if (bits > poolBits)
-        return false;
-    int64_t left = bits;
-    while (left > 0) {  // key is used front to back; a used bit is never handed out again
+    std::vector<uint8_t> out((bits + 7) / 8, 0);
+    int64_t done = 0;
+    while (done < bits) {  // key is used front to back; a used bit is never handed out again
         KeyBlock *b = blocks.front();
-        int64_t here = std::min(left, b->keyBits - frontUsed);
+        int64_t here = std::min(bits - done, b->keyBits - frontUsed);
+        for (int64_t i = 0; i < here; i++) {
+            int64_t src = frontUsed + i, dst = done + i;
+            if ((b->key[src >> 3] >> (7 - (src & 7))) & 1)
+                out[dst >> 3] |= static_cast<uint8_t>(0x80 >> (dst & 7));
+        }
         frontUsed += here;
-        left -= here;
+        done += here;
         if (frontUsed == b->keyBits) {
             delete b;
             blocks.pop_front();
@@ -112,7 +227,226 @@ bool KeyManager::consume(int64_t bits)
     poolBits -= bits;
     emit(consumedSignal, (long long)bits);
     emit(poolLevelSignal, (long long)poolBits);
+    poolChanged();
+    return out;
+}
+
+bool KeyManager::consume(int64_t bits)
+{
+    Enter_Method_Silent();
+    if (bits < 0)
+        throw omnetpp::cRuntimeError("cannot consume a negative amount of key");
+    if (bits > poolBits)
+        return false;
+    takeBits(bits);
     return true;
+}
+
+// ---- ETSI GS QKD 014 ----------------------------------------------------------------------
+
+std::string KeyManager::newKeyId()
+{
+    uint64_t hi = splitmix(idSeed ^ splitmix(nextKeyId++));
+    uint64_t lo = splitmix(hi ^ 0x5851f42d4c957f2dULL);
+    hi = (hi & ~0xf000ULL) | 0x4000ULL;                          // version 4 layout
+    lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+    char buf[37];
+    std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
+                  (unsigned long long)((hi >> 16) & 0xffff), (unsigned long long)(hi & 0xffff),
+                  (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffULL));
+    return buf;
+}
+
+bool KeyManager::atEnds(const std::string &a, const std::string &b) const
+{
+    return (a == saeId && b == peerSaeId) || (a == peerSaeId && b == saeId);
+}
+
+KeyReply KeyManager::refuse(int status, const std::string &message)
+{
+    emit(status == 503 ? noKeySignal : status == 401 ? unauthorisedSignal : badRequestSignal, 1L);
+    KeyReply r;
+    r.status = status;
+    r.message = message;
+    return r;
+}
+
+KeyStatus KeyManager::status(const std::string &master, const std::string &slave) const
+{
+    KeyStatus s;
+    s.masterSae = master;
+    s.slaveSae = slave;
+    s.keySize = keySize;
+    s.minKeySize = minKeySize;
+    s.maxKeySize = maxKeySize;
+    s.maxKeyPerRequest = maxKeyPerRequest;
+    s.storedKeyCount = atEnds(master, slave) ? poolBits / keySize : 0;
+    s.maxKeyCount = capacityBits / keySize;
+    return s;
+}
+
+KeyReply KeyManager::getKey(const std::string &master, const std::string &slave, int number, int sizeBits)
+{
+    Enter_Method_Silent();
+    emit(requestSignal, (long)number);
+    if (!atEnds(master, slave))
+        return refuse(401, "SAEs " + master + " and " + slave + " are not the ends of " + getFullPath());
+    if (sizeBits == 0)
+        sizeBits = keySize;
+    if (number < 1 || number > maxKeyPerRequest)
+        return refuse(400, "number must be in [1, max_key_per_request]");
+    if (sizeBits % 8 || sizeBits < minKeySize || sizeBits > maxKeySize)
+        return refuse(400, "size must be a multiple of 8 in [min_key_size, max_key_size]");
+    if (static_cast<int64_t>(number) * sizeBits > poolBits)
+        return refuse(503, "not enough key");
+    KeyReply r;
+    for (int i = 0; i < number; i++) {
+        EtsiKey k{newKeyId(), takeBits(sizeBits)};
+        pending[k.id] = {master, slave, k.key, omnetpp::simTime()};
+        r.keys.push_back(std::move(k));
+    }
+    emit(servedSignal, (long)number);
+    return r;
+}
+
+KeyReply KeyManager::getKeyWithKeyIds(const std::string &master, const std::string &slave,
+                                      const std::vector<std::string> &ids)
+{
+    Enter_Method_Silent();
+    emit(requestSignal, (long)ids.size());
+    if (!atEnds(master, slave))
+        return refuse(401, "SAEs " + master + " and " + slave + " are not the ends of " + getFullPath());
+    if (ids.empty() || static_cast<int>(ids.size()) > maxKeyPerRequest)
+        return refuse(400, "key_IDs must list 1 to max_key_per_request keys");
+    for (const std::string &id : ids) {  // all or nothing
+        auto it = pending.find(id);
+        if (it == pending.end() || it->second.master != master || it->second.slave != slave)
+            return refuse(400, "key_ID " + id + " unknown, already delivered, or not of this master and slave");
+    }
+    KeyReply r;
+    for (const std::string &id : ids) {
+        auto it = pending.find(id);
+        emit(agreementDelaySignal, omnetpp::simTime() - it->second.since);
+        r.keys.push_back({id, std::move(it->second.key)});
+        pending.erase(it);
+    }
+    emit(servedSignal, (long)ids.size());
+    return r;
+}
+
+// ---- ETSI GS QKD 004 ----------------------------------------------------------------------
+
+StreamReply KeyManager::openConnect(const std::string &source, const std::string &destination, const StreamQos &qos,
+                                    const std::string &caller, const std::string &ksid)
+{
+    Enter_Method_Silent();
+    emit(requestSignal, 0L);
+    StreamReply r;
+    int end = caller == source ? 0 : caller == destination ? 1 : -1;
+    if (!atEnds(source, destination) || end < 0) {
+        emit(unauthorisedSignal, 1L);
+        r.status = STREAM_NO_QKD_CONNECTION;
+        return r;
+    }
+    if (qos.keyChunkBits <= 0 || qos.keyChunkBits % 8 || qos.keyChunkBits > maxKeySize || qos.maxBps < 0) {
+        emit(badRequestSignal, 1L);
+        r.status = STREAM_QOS_NOT_MET;
+        return r;
+    }
+    r.ksid = ksid.empty() ? newKeyId() : ksid;
+    auto it = streams.find(r.ksid);
+    if (it == streams.end()) {
+        KeyStream &s = streams[r.ksid];
+        s.source = source;
+        s.destination = destination;
+        s.qos = qos;
+        s.openedAt = omnetpp::simTime();
+        s.open[end] = true;
+        r.status = STREAM_PEER_NOT_CONNECTED;
+        return r;
+    }
+    KeyStream &s = it->second;
+    if (s.open[end] || s.source != source || s.destination != destination) {
+        emit(badRequestSignal, 1L);
+        r.status = STREAM_KSID_IN_USE;
+        return r;
+    }
+    if (s.qos.keyChunkBits != qos.keyChunkBits) {  // both ends must agree on the chunk size
+        emit(badRequestSignal, 1L);
+        r.status = STREAM_QOS_NOT_MET;
+        return r;
+    }
+    s.open[end] = true;
+    r.status = STREAM_OK;
+    return r;
+}
+
+StreamReply KeyManager::getStreamKey(const std::string &ksid, const std::string &caller, int64_t index)
+{
+    Enter_Method_Silent();
+    emit(requestSignal, 1L);
+    StreamReply r;
+    r.ksid = ksid;
+    auto it = streams.find(ksid);
+    int end = it == streams.end() ? -1 : caller == it->second.source ? 0 : caller == it->second.destination ? 1 : -1;
+    if (end < 0 || !it->second.open[end]) {
+        emit(unauthorisedSignal, 1L);
+        r.status = STREAM_NO_QKD_CONNECTION;
+        return r;
+    }
+    KeyStream &s = it->second;
+    if (!s.open[1 - end]) {
+        bool late = omnetpp::simTime() - s.openedAt > s.qos.timeout;
+        emit(badRequestSignal, 1L);
+        r.status = late ? STREAM_TIMEOUT : STREAM_GET_KEY_PEER_NOT_CONNECTED;
+        return r;
+    }
+    auto chunk = s.chunks.find(index);
+    if (chunk == s.chunks.end()) {
+        if (index < s.drawn) {  // delivered at both ends already, or skipped
+            emit(badRequestSignal, 1L);
+            r.status = STREAM_NO_QKD_CONNECTION;
+            return r;
+        }
+        double elapsed = (omnetpp::simTime() - s.openedAt).dbl();
+        bool overRate = s.qos.maxBps > 0 && (index + 1) * s.qos.keyChunkBits > s.qos.maxBps * elapsed + s.qos.keyChunkBits;
+        int64_t need = (index - s.drawn + 1) * s.qos.keyChunkBits;  // chunks up to index are drawn in order
+        if (overRate || need > poolBits) {
+            emit(noKeySignal, 1L);
+            r.status = STREAM_INSUFFICIENT_KEY;
+            return r;
+        }
+        for (; s.drawn <= index; s.drawn++)
+            s.chunks[s.drawn] = {takeBits(s.qos.keyChunkBits), {false, false}, omnetpp::simTime()};
+        chunk = s.chunks.find(index);
+    }
+    if (chunk->second.delivered[end]) {
+        emit(badRequestSignal, 1L);
+        r.status = STREAM_NO_QKD_CONNECTION;
+        return r;
+    }
+    chunk->second.delivered[end] = true;
+    r.key = chunk->second.key;
+    emit(servedSignal, 1L);
+    if (chunk->second.delivered[1 - end]) {
+        emit(agreementDelaySignal, omnetpp::simTime() - chunk->second.since);
+        s.chunks.erase(chunk);
+    }
+    r.status = STREAM_OK;
+    return r;
+}
+
+StreamStatus KeyManager::closeStream(const std::string &ksid, const std::string &caller)
+{
+    Enter_Method_Silent();
+    auto it = streams.find(ksid);
+    int end = it == streams.end() ? -1 : caller == it->second.source ? 0 : caller == it->second.destination ? 1 : -1;
+    if (end < 0 || !it->second.open[end])
+        return STREAM_NO_QKD_CONNECTION;
+    it->second.open[end] = false;
+    if (!it->second.open[1 - end])
+        streams.erase(it);  // chunks one end never fetched go with it
+    return STREAM_OK;
 }
 
 }  // namespace qcity

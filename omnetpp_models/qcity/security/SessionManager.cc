@@ -78,7 +78,7 @@ void SessionManager::openSession()
     }
     if (r.has("fallback") && r["fallback"].asBool())
         emit(fallbackSignal, 1L);
-    else if (mode != PQC && !keys->consume(sessionKeyBits))
+    else if (mode != PQC && !agreeKey())
         throw omnetpp::cRuntimeError("security hook chose %s although the key pool is short", m.c_str());
     if (lastMode >= 0 && mode != lastMode) {
         emit(switchSignal, (long)mode);
@@ -104,7 +104,7 @@ SessionManager::DeviceSession SessionManager::grantDeviceSession(int deviceId)
 {
     Enter_Method("grantDeviceSession()");
     Mode mode = lastMode < 0 ? PQC : static_cast<Mode>(lastMode);
-    if (mode != PQC && !keys->consume(sessionKeyBits)) {
+    if (mode != PQC && !agreeKey()) {
         emit(deviceFallbackSignal, 1L);
         mode = PQC;
     }
@@ -115,6 +115,22 @@ SessionManager::DeviceSession SessionManager::grantDeviceSession(int deviceId)
         emitLevel(deviceLevelSignal, mode);
     int64_t id = nextDeviceSession++;
     return {mode, id, sessionKey(deviceId, id)};
+}
+
+bool SessionManager::agreeKey()
+{
+    const std::string &self = keys->getSaeId(), &peer = keys->getPeerSaeId();
+    KeyReply master = keys->getKey(self, peer, 1, sessionKeyBits);
+    if (master.status == 503)
+        return false;
+    if (!master.ok())
+        throw omnetpp::cRuntimeError("key request for a %lld-bit session key refused (%d): %s", (long long)sessionKeyBits,
+                                     master.status, master.message.c_str());
+    // the peer's end of the link obtains the same key by its ID, as its SAE would from its KME
+    KeyReply slave = keys->getKeyWithKeyIds(self, peer, {master.keys[0].id});
+    if (!slave.ok() || slave.keys[0].key != master.keys[0].key)
+        throw omnetpp::cRuntimeError("the key with ID %s differs at the two ends of the link", master.keys[0].id.c_str());
+    return true;
 }
 
 uint64_t SessionManager::sessionKey(int deviceId, int64_t sessionId) const

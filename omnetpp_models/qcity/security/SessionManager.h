@@ -49,6 +49,9 @@ class SessionManager : public omnetpp::cSimpleModule
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void openSession();
+    // A session key agreed through the KeyManager by ETSI GS QKD 014: this end's SAE asks as master
+    // (get_key), the peer's SAE fetches it by key ID (get_key_with_key_IDs); false when the pool is short.
+    bool agreeKey();
     uint64_t sessionKey(int deviceId, int64_t sessionId) const;
 
   public:
