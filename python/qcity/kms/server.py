@@ -17,13 +17,15 @@ import ssl
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from aiohttp import web
 
 from .etsi014 import Etsi014Error, Limits, key_container, parse_key_ids, parse_key_request, status_document
-from .keyfile import KeyBlock, KeyFileReader
+from .keyfile import KeyBlock, KeyFileError, KeyFileReader
 from .store import KeyStore
 
 JSON = "application/json"
@@ -87,12 +89,55 @@ class Importer:
             self.waiting[i].extend(reader.blocks())
             if reader.header is None:
                 continue
-            self.store.add_link(reader.header)
+            try:
+                self.store.add_link(reader.header)
+            except ValueError as e:
+                raise KeyFileError(str(e), reader.path, 1) from None
             due = self.waiting[i] if due_time is None else [b for b in self.waiting[i] if b.time <= due_time]
             if due:
                 added += self.store.add_blocks(reader.header.link, due)
                 self.waiting[i] = self.waiting[i][len(due):]
         return added
+
+
+class GroupCommit:
+    """Runs store steps on one thread, the steps queued meanwhile in one transaction (KeyStore.run_batch):
+    requests arriving while a commit is flushed to disk share the next flush."""
+
+    def __init__(self, store: KeyStore):
+        self.store = store
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kme-store")
+        self.queue: list[tuple[Callable[[], Any], asyncio.Future]] = []
+        self.draining = False
+
+    async def run(self, step: Callable[[], Any]) -> Any:
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((step, future))
+        if not self.draining:
+            self.draining = True
+            asyncio.create_task(self._drain())
+        return await future
+
+    async def call(self, fn: Callable[[], Any]) -> Any:
+        """Runs ``fn`` on the store's thread outside any batch (imports, shutdown)."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.queue:
+                batch, self.queue = self.queue, []
+                try:
+                    results = await loop.run_in_executor(self.executor, self.store.run_batch, [s for s, _ in batch])
+                except Exception as e:  # the commit itself failed: every request of the batch gets the error
+                    results = [e] * len(batch)
+                for (_, future), result in zip(batch, results):
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.draining = False
 
 
 class Kme:
@@ -101,6 +146,7 @@ class Kme:
     def __init__(self, store: KeyStore):
         self.store = store
         self.limits = store.limits
+        self.commits = GroupCommit(store)
         self.refused: Counter[str] = Counter()
         self.served_requests = 0
 
@@ -123,28 +169,35 @@ class Kme:
     async def status(self, request: web.Request) -> web.Response:
         master = _caller(request)
         slave = request.match_info["sae"]
-        link = self._link(master, slave)
-        return web.json_response(status_document(f"KME:{master}", f"KME:{slave}", master, slave,
-                                                 self.store.stored_key_count(link.name), self.limits))
+
+        def step():
+            link = self._link(master, slave)
+            return status_document(f"KME:{master}", f"KME:{slave}", master, slave,
+                                   self.store.stored_key_count(link.name), self.limits)
+        return web.json_response(await self.commits.run(step))
 
     async def enc_keys(self, request: web.Request) -> web.Response:
         master = _caller(request)
         slave = request.match_info["sae"]
-        link = self._link(master, slave)
-        key_request = parse_key_request(await self._document(request), self.limits)
-        return web.json_response(key_container(self.store.get_keys(link.name, master, slave, key_request)))
+        doc = await self._document(request)
+
+        def step():
+            link = self._link(master, slave)
+            return self.store.get_keys(link.name, master, slave, parse_key_request(doc, self.limits))
+        return web.json_response(key_container(await self.commits.run(step)))
 
     async def dec_keys(self, request: web.Request) -> web.Response:
         slave = _caller(request)
         master = request.match_info["sae"]
-        self._link(slave, master)
         if request.method == "GET":
-            ids = request.query.getall("key_ID", [])
-            doc = {"key_IDs": [{"key_ID": k} for k in ids]}
+            doc = {"key_IDs": [{"key_ID": k} for k in request.query.getall("key_ID", [])]}
         else:
             doc = await self._document(request)
-        key_ids = parse_key_ids(doc, self.limits)
-        return web.json_response(key_container(self.store.get_keys_with_ids(master, slave, key_ids)))
+
+        def step():
+            self._link(slave, master)
+            return self.store.get_keys_with_ids(master, slave, parse_key_ids(doc, self.limits))
+        return web.json_response(key_container(await self.commits.run(step)))
 
     @web.middleware
     async def errors(self, request: web.Request, handler) -> web.StreamResponse:
@@ -175,14 +228,18 @@ class Kme:
 async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = None) -> None:
     """Serves until ``stop`` is set (or the task is cancelled); ``ready(port)`` is called once listening."""
     store = KeyStore(config.store, config.limits)
-    importer = Importer(store, config.key_paths, config.follow, config.pace)
-    importer.poll()
     kme = Kme(store)
-    runner = web.AppRunner(kme.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port,
-                       ssl_context=server_ssl_context(config.ca, config.cert, config.key))
-    await site.start()
+    importer = Importer(store, config.key_paths, config.follow, config.pace)
+    try:
+        await kme.commits.call(importer.poll)
+        runner = web.AppRunner(kme.app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, config.host, config.port,
+                           ssl_context=server_ssl_context(config.ca, config.cert, config.key))
+        await site.start()
+    except BaseException:
+        await kme.commits.call(store.close)
+        raise
     port = runner.addresses[0][1]
     if ready:
         ready(port)
@@ -190,13 +247,14 @@ async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = No
     try:
         while not stop.is_set():
             if config.follow or any(importer.waiting.values()):
-                importer.poll()
+                await kme.commits.call(importer.poll)
             try:
                 await asyncio.wait_for(stop.wait(), config.poll)
             except asyncio.TimeoutError:
                 pass
     finally:
         await runner.cleanup()
-        store.close()
+        await kme.commits.call(store.close)
+        kme.commits.executor.shutdown()
         print(f"KME stopped: {kme.served_requests} requests served, refused by status: {dict(kme.refused) or 0}",
               file=sys.stderr, flush=True)
