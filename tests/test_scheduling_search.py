@@ -60,8 +60,15 @@ def test_malformed_hcsp_files_are_named_with_their_line(tmp_path, text, line, me
 def test_binary_hcsp_file_names_the_byte(tmp_path):
     path = tmp_path / "bad.etc"
     path.write_bytes(b"2 2 0\n1\n\xff\n3\n4\n")
-    with pytest.raises(QcityError, match="byte 8 is not ASCII"):
+    with pytest.raises(QcityError, match=r"byte 8 \(0xff\) cannot be decoded") as e:
         read_hcsp(path)
+    assert (e.value.file, e.value.line) == (str(path), 3)
+
+
+def test_missing_hcsp_file_is_a_clear_error(tmp_path):
+    with pytest.raises(QcityError, match="cannot read HCSP/ETC instance") as e:
+        read_hcsp(tmp_path / "none.etc")
+    assert e.value.file == str(tmp_path / "none.etc")
 
 
 def test_the_twelve_braun_instances_read(shared_data):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import QcityError
+from ..errors import QcityError, read_utf8
 
 HETEROGENEITY = {"hi": (3000.0, 1000.0), "lo": (100.0, 10.0)}  # (task, machine) ranges
 CONSISTENCY = ("consistent", "inconsistent", "semiconsistent")
@@ -85,10 +85,7 @@ def read_hcsp(path: str | Path, power_seed: int = 0) -> Instance:
     Malformed files raise :class:`qcity.errors.QcityError` naming the file and line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="ascii")
-    except UnicodeDecodeError as e:
-        raise QcityError(f"not an HCSP/ETC text file (byte {e.start} is not ASCII)", str(path)) from None
+    text = read_utf8(path, QcityError, "HCSP/ETC instance")
     lines = text.splitlines()
     header = lines[0].split() if lines else []
     if len(header) != 3 or not all(h.isdigit() for h in header):
