@@ -4,27 +4,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "../common/Hash.h"
+
 namespace qcity {
 
 Define_Module(KeyManager);
 
 namespace {
-
-uint64_t splitmix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-uint64_t fnv1a(const std::string &s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : s)
-        h = (h ^ c) * 0x100000001b3ULL;
-    return h;
-}
 
 // Key file lines are JSON: names and paths need their quotes and backslashes escaped.
 std::string jsonString(const std::string &s)
@@ -69,7 +55,7 @@ void KeyManager::initialize()
                                      "(got %d, %d, %d)", minKeySize, keySize, maxKeySize);
     if (maxKeyPerRequest <= 0)
         throw omnetpp::cRuntimeError("maxKeyPerRequest must be positive, got %d", maxKeyPerRequest);
-    idSeed = fnv1a(getFullPath());
+    idSeed = fnv1a64(getFullPath());
     std::string dir = par("keyExportDir").stdstringValue();
     if (!dir.empty()) {
         std::string name = getFullPath();
@@ -204,14 +190,14 @@ int64_t KeyManager::discardAll()
     return bits;
 }
 
-std::vector<uint8_t> KeyManager::takeBits(int64_t bits)
+std::vector<uint8_t> KeyManager::takeBits(int64_t bits, bool copy)
 {
-    std::vector<uint8_t> out((bits + 7) / 8, 0);
+    std::vector<uint8_t> out(copy ? (bits + 7) / 8 : 0, 0);
     int64_t done = 0;
     while (done < bits) {  // key is used front to back; a used bit is never handed out again
         KeyBlock *b = blocks.front();
         int64_t here = std::min(bits - done, b->keyBits - frontUsed);
-        for (int64_t i = 0; i < here; i++) {
+        for (int64_t i = 0; copy && i < here; i++) {
             int64_t src = frontUsed + i, dst = done + i;
             if ((b->key[src >> 3] >> (7 - (src & 7))) & 1)
                 out[dst >> 3] |= static_cast<uint8_t>(0x80 >> (dst & 7));
@@ -238,7 +224,7 @@ bool KeyManager::consume(int64_t bits)
         throw omnetpp::cRuntimeError("cannot consume a negative amount of key");
     if (bits > poolBits)
         return false;
-    takeBits(bits);
+    takeBits(bits, false);
     return true;
 }
 
@@ -246,8 +232,9 @@ bool KeyManager::consume(int64_t bits)
 
 std::string KeyManager::newKeyId()
 {
-    uint64_t hi = splitmix(idSeed ^ splitmix(nextKeyId++));
-    uint64_t lo = splitmix(hi ^ 0x5851f42d4c957f2dULL);
+    constexpr uint64_t step = 0x9e3779b97f4a7c15ULL;  // SplitMix64's increment, before its finaliser
+    uint64_t hi = mix64((idSeed ^ mix64(nextKeyId++ + step)) + step);
+    uint64_t lo = mix64((hi ^ 0x5851f42d4c957f2dULL) + step);
     hi = (hi & ~0xf000ULL) | 0x4000ULL;                          // version 4 layout
     lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
     char buf[37];

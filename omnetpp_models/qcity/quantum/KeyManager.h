@@ -124,7 +124,8 @@ class KeyManager : public omnetpp::cSimpleModule
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void finish() override;
-    std::vector<uint8_t> takeBits(int64_t bits);  // the next `bits` of key (poolBits >= bits)
+    // Removes the next `bits` of key (poolBits >= bits); returns them when `copy`, else nothing (consume).
+    std::vector<uint8_t> takeBits(int64_t bits, bool copy = true);
     std::string newKeyId();
     bool atEnds(const std::string &a, const std::string &b) const;
     KeyReply refuse(int status, const std::string &message);

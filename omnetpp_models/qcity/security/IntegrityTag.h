@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "../common/Hash.h"
 #include "../iot/IotPacket.h"
 
 namespace qcity {
@@ -11,13 +12,7 @@ namespace qcity {
 // AES-256-GCM tag. The model needs only that a changed field fails the check and that a relay
 // without the session key cannot make a matching tag; real AES-GCM rejection of a modified
 // ciphertext or tag is tested with `cryptography` (tests/test_crypto.py). Mixing is SplitMix64's
-// finaliser, which spreads every input bit over the whole word.
-inline uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+// finaliser (mix64), which spreads every input bit over the whole word.
 
 inline uint64_t integrityTag(uint64_t sessionKey, const IotPacket &pkt)
 {
@@ -30,12 +25,6 @@ inline uint64_t integrityTag(uint64_t sessionKey, const IotPacket &pkt)
 
 // FNV-1a: a fixed per-gateway secret from its module path (its value never matters, only that
 // the two ends of a session agree on it and the relays do not have it).
-inline uint64_t secretFromName(const std::string &name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : name)
-        h = (h ^ c) * 0x100000001b3ULL;
-    return h;
-}
+inline uint64_t secretFromName(const std::string &name) { return fnv1a64(name); }
 
 }  // namespace qcity
