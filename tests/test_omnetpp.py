@@ -152,3 +152,15 @@ def test_a_warmup_period_past_the_time_limit_runs_on_both_engines(model_library,
     for engine in ("opp", "qcity"):
         sc = results.get_scalars(results.read_result_files(str(tmp_path / engine)))
         assert (sc[sc.name == "sentPk:count"].value == 0).all() and len(sc[sc.name == "sentPk:count"]) == 20, engine
+
+
+@needs_omnetpp
+def test_trusted_node_relay_runs_under_opp_run(model_library, tmp_path):
+    # KeyRelay resolves its chain in init stage 1 and SessionManager reaches it as a KeySupplier: both as in qcity
+    r = _opp_run(model_library, QKD_INI, "-c", "TrustedRelay", "--sim-time-limit=3s", f"--result-dir={tmp_path}")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    sc = results.get_scalars(results.read_result_files(str(tmp_path)))
+    s = {(m.split(".", 1)[1], n): v for m, n, v in zip(sc.module, sc.name, sc.value)}
+    relayed = s[("relay", "relayedBits:sum")]
+    assert relayed > 0 and s[("relay", "hops")] == 3
+    assert all(s[(link, "consumedBits:sum")] == relayed for link in ("keys1", "keys2", "keys3"))

@@ -46,16 +46,7 @@ void KeyManager::initialize()
     peerSaeId = par("peerSaeId").stdstringValue();
     if (peerSaeId.empty() || peerSaeId == saeId)
         throw omnetpp::cRuntimeError("peerSaeId must name the SAE at the link's other end, not \"%s\"", peerSaeId.c_str());
-    keySize = par("keySize").intValue();
-    minKeySize = par("minKeySize").intValue();
-    maxKeySize = par("maxKeySize").intValue();
-    maxKeyPerRequest = par("maxKeyPerRequest").intValue();
-    if (minKeySize <= 0 || keySize % 8 || minKeySize % 8 || maxKeySize % 8 || keySize < minKeySize || keySize > maxKeySize)
-        throw omnetpp::cRuntimeError("key sizes must be positive multiples of 8 b with minKeySize <= keySize <= maxKeySize "
-                                     "(got %d, %d, %d)", minKeySize, keySize, maxKeySize);
-    if (maxKeyPerRequest <= 0)
-        throw omnetpp::cRuntimeError("maxKeyPerRequest must be positive, got %d", maxKeyPerRequest);
-    idSeed = fnv1a64(getFullPath());
+    etsi.initialize(this);
     std::string dir = par("keyExportDir").stdstringValue();
     if (!dir.empty()) {
         std::string name = getFullPath();
@@ -73,12 +64,6 @@ void KeyManager::initialize()
     consumedSignal = registerSignal("consumedBits");
     discardedSignal = registerSignal("discardedBits");
     droppedSignal = registerSignal("droppedBits");
-    requestSignal = registerSignal("keyRequest");
-    servedSignal = registerSignal("keysServed");
-    noKeySignal = registerSignal("refusedNoKey");
-    badRequestSignal = registerSignal("refusedBadRequest");
-    unauthorisedSignal = registerSignal("refusedUnauthorised");
-    agreementDelaySignal = registerSignal("keyAgreementDelay");
     emptyTimeSignal = registerSignal("poolEmptyTime");
     emptySince = omnetpp::simTime();
     emit(poolLevelSignal, 0LL);
@@ -165,7 +150,7 @@ KeyManager::WindowStats KeyManager::windowStats(omnetpp::simtime_t window) const
 
 void KeyManager::poolChanged()
 {
-    bool empty = poolBits < keySize;
+    bool empty = poolBits < etsi.keySize;
     if (empty && emptySince < omnetpp::SimTime())
         emptySince = omnetpp::simTime();
     else if (!empty && emptySince >= omnetpp::SimTime()) {
@@ -230,69 +215,30 @@ bool KeyManager::consume(int64_t bits)
 
 // ---- ETSI GS QKD 014 ----------------------------------------------------------------------
 
-std::string KeyManager::newKeyId()
-{
-    constexpr uint64_t step = 0x9e3779b97f4a7c15ULL;  // SplitMix64's increment, before its finaliser
-    uint64_t hi = mix64((idSeed ^ mix64(nextKeyId++ + step)) + step);
-    uint64_t lo = mix64((hi ^ 0x5851f42d4c957f2dULL) + step);
-    hi = (hi & ~0xf000ULL) | 0x4000ULL;                          // version 4 layout
-    lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-    char buf[37];
-    std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
-                  (unsigned long long)((hi >> 16) & 0xffff), (unsigned long long)(hi & 0xffff),
-                  (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffULL));
-    return buf;
-}
-
 bool KeyManager::atEnds(const std::string &a, const std::string &b) const
 {
     return (a == saeId && b == peerSaeId) || (a == peerSaeId && b == saeId);
 }
 
-KeyReply KeyManager::refuse(int status, const std::string &message)
-{
-    emit(status == 503 ? noKeySignal : status == 401 ? unauthorisedSignal : badRequestSignal, 1L);
-    KeyReply r;
-    r.status = status;
-    r.message = message;
-    return r;
-}
-
 KeyStatus KeyManager::status(const std::string &master, const std::string &slave) const
 {
-    KeyStatus s;
-    s.masterSae = master;
-    s.slaveSae = slave;
-    s.keySize = keySize;
-    s.minKeySize = minKeySize;
-    s.maxKeySize = maxKeySize;
-    s.maxKeyPerRequest = maxKeyPerRequest;
-    s.storedKeyCount = atEnds(master, slave) ? poolBits / keySize : 0;
-    s.maxKeyCount = capacityBits / keySize;
-    return s;
+    return etsi.statusDocument(master, slave, atEnds(master, slave) ? poolBits / etsi.keySize : 0,
+                               capacityBits / etsi.keySize);
 }
 
 KeyReply KeyManager::getKey(const std::string &master, const std::string &slave, int number, int sizeBits)
 {
     Enter_Method_Silent();
-    emit(requestSignal, (long)number);
-    if (!atEnds(master, slave))
-        return refuse(401, "SAEs " + master + " and " + slave + " are not the ends of " + getFullPath());
-    if (sizeBits == 0)
-        sizeBits = keySize;
-    if (number < 1 || number > maxKeyPerRequest)
-        return refuse(400, "number must be in [1, max_key_per_request]");
-    if (sizeBits % 8 || sizeBits < minKeySize || sizeBits > maxKeySize)
-        return refuse(400, "size must be a multiple of 8 in [min_key_size, max_key_size]");
+    KeyReply r = etsi.checkGetKey(atEnds(master, slave), master, slave, number, sizeBits);
+    if (!r.ok())
+        return r;
     if (static_cast<int64_t>(number) * sizeBits > poolBits)
-        return refuse(503, "not enough key");
-    KeyReply r;
+        return etsi.refuse(503, "not enough key");
     for (int i = 0; i < number; i++) {
-        EtsiKey k{newKeyId(), takeBits(sizeBits)};
-        pending[k.id] = {master, slave, k.key, omnetpp::simTime()};
-        r.keys.push_back(std::move(k));
+        std::vector<uint8_t> key = takeBits(sizeBits);
+        r.keys.push_back(etsi.issue(master, slave, key, key));
     }
-    emit(servedSignal, (long)number);
+    emit(etsi.servedSignal, (long)number);
     return r;
 }
 
@@ -300,25 +246,7 @@ KeyReply KeyManager::getKeyWithKeyIds(const std::string &master, const std::stri
                                       const std::vector<std::string> &ids)
 {
     Enter_Method_Silent();
-    emit(requestSignal, (long)ids.size());
-    if (!atEnds(master, slave))
-        return refuse(401, "SAEs " + master + " and " + slave + " are not the ends of " + getFullPath());
-    if (ids.empty() || static_cast<int>(ids.size()) > maxKeyPerRequest)
-        return refuse(400, "key_IDs must list 1 to max_key_per_request keys");
-    for (const std::string &id : ids) {  // all or nothing
-        auto it = pending.find(id);
-        if (it == pending.end() || it->second.master != master || it->second.slave != slave)
-            return refuse(400, "key_ID " + id + " unknown, already delivered, or not of this master and slave");
-    }
-    KeyReply r;
-    for (const std::string &id : ids) {
-        auto it = pending.find(id);
-        emit(agreementDelaySignal, omnetpp::simTime() - it->second.since);
-        r.keys.push_back({id, std::move(it->second.key)});
-        pending.erase(it);
-    }
-    emit(servedSignal, (long)ids.size());
-    return r;
+    return etsi.deliver(atEnds(master, slave), master, slave, ids);
 }
 
 // ---- ETSI GS QKD 004 ----------------------------------------------------------------------
@@ -327,20 +255,20 @@ StreamReply KeyManager::openConnect(const std::string &source, const std::string
                                     const std::string &caller, const std::string &ksid)
 {
     Enter_Method_Silent();
-    emit(requestSignal, 0L);
+    emit(etsi.requestSignal, 0L);
     StreamReply r;
     int end = caller == source ? 0 : caller == destination ? 1 : -1;
     if (!atEnds(source, destination) || end < 0) {
-        emit(unauthorisedSignal, 1L);
+        emit(etsi.unauthorisedSignal, 1L);
         r.status = STREAM_NO_QKD_CONNECTION;
         return r;
     }
-    if (qos.keyChunkBits <= 0 || qos.keyChunkBits % 8 || qos.keyChunkBits > maxKeySize || qos.maxBps < 0) {
-        emit(badRequestSignal, 1L);
+    if (qos.keyChunkBits <= 0 || qos.keyChunkBits % 8 || qos.keyChunkBits > etsi.maxKeySize || qos.maxBps < 0) {
+        emit(etsi.badRequestSignal, 1L);
         r.status = STREAM_QOS_NOT_MET;
         return r;
     }
-    r.ksid = ksid.empty() ? newKeyId() : ksid;
+    r.ksid = ksid.empty() ? etsi.newKeyId() : ksid;
     auto it = streams.find(r.ksid);
     if (it == streams.end()) {
         KeyStream &s = streams[r.ksid];
@@ -354,12 +282,12 @@ StreamReply KeyManager::openConnect(const std::string &source, const std::string
     }
     KeyStream &s = it->second;
     if (s.open[end] || s.source != source || s.destination != destination) {
-        emit(badRequestSignal, 1L);
+        emit(etsi.badRequestSignal, 1L);
         r.status = STREAM_KSID_IN_USE;
         return r;
     }
     if (s.qos.keyChunkBits != qos.keyChunkBits) {  // both ends must agree on the chunk size
-        emit(badRequestSignal, 1L);
+        emit(etsi.badRequestSignal, 1L);
         r.status = STREAM_QOS_NOT_MET;
         return r;
     }
@@ -371,27 +299,27 @@ StreamReply KeyManager::openConnect(const std::string &source, const std::string
 StreamReply KeyManager::getStreamKey(const std::string &ksid, const std::string &caller, int64_t index)
 {
     Enter_Method_Silent();
-    emit(requestSignal, 1L);
+    emit(etsi.requestSignal, 1L);
     StreamReply r;
     r.ksid = ksid;
     auto it = streams.find(ksid);
     int end = it == streams.end() ? -1 : caller == it->second.source ? 0 : caller == it->second.destination ? 1 : -1;
     if (end < 0 || !it->second.open[end]) {
-        emit(unauthorisedSignal, 1L);
+        emit(etsi.unauthorisedSignal, 1L);
         r.status = STREAM_NO_QKD_CONNECTION;
         return r;
     }
     KeyStream &s = it->second;
     if (!s.open[1 - end]) {
         bool late = omnetpp::simTime() - s.openedAt > s.qos.timeout;
-        emit(badRequestSignal, 1L);
+        emit(etsi.badRequestSignal, 1L);
         r.status = late ? STREAM_TIMEOUT : STREAM_GET_KEY_PEER_NOT_CONNECTED;
         return r;
     }
     auto chunk = s.chunks.find(index);
     if (chunk == s.chunks.end()) {
         if (index < s.drawn) {  // delivered at both ends already, or skipped
-            emit(badRequestSignal, 1L);
+            emit(etsi.badRequestSignal, 1L);
             r.status = STREAM_NO_QKD_CONNECTION;
             return r;
         }
@@ -399,7 +327,7 @@ StreamReply KeyManager::getStreamKey(const std::string &ksid, const std::string 
         bool overRate = s.qos.maxBps > 0 && (index + 1) * s.qos.keyChunkBits > s.qos.maxBps * elapsed + s.qos.keyChunkBits;
         int64_t need = (index - s.drawn + 1) * s.qos.keyChunkBits;  // chunks up to index are drawn in order
         if (overRate || need > poolBits) {
-            emit(noKeySignal, 1L);
+            emit(etsi.noKeySignal, 1L);
             r.status = STREAM_INSUFFICIENT_KEY;
             return r;
         }
@@ -408,15 +336,15 @@ StreamReply KeyManager::getStreamKey(const std::string &ksid, const std::string 
         chunk = s.chunks.find(index);
     }
     if (chunk->second.delivered[end]) {
-        emit(badRequestSignal, 1L);
+        emit(etsi.badRequestSignal, 1L);
         r.status = STREAM_NO_QKD_CONNECTION;
         return r;
     }
     chunk->second.delivered[end] = true;
     r.key = chunk->second.key;
-    emit(servedSignal, 1L);
+    emit(etsi.servedSignal, 1L);
     if (chunk->second.delivered[1 - end]) {
-        emit(agreementDelaySignal, omnetpp::simTime() - chunk->second.since);
+        emit(etsi.agreementDelaySignal, omnetpp::simTime() - chunk->second.since);
         s.chunks.erase(chunk);
     }
     r.status = STREAM_OK;

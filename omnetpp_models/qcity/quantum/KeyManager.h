@@ -6,31 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "Etsi014.h"
 #include "KeyBlock.h"
 #include "qcity/sim.h"
 
 namespace qcity {
-
-// ETSI GS QKD 014: a key with its ID, and what a request returns (status 200, or the refusal's
-// HTTP status with a message).
-struct EtsiKey
-{
-    std::string id;            // a UUID (version-4 layout), unique in the run, drawn without touching any RNG
-    std::vector<uint8_t> key;  // size / 8 bytes
-};
-struct KeyReply
-{
-    int status = 200;  // 200, or 400 (bad request), 401 (SAE not at this link), 503 (not enough key)
-    std::string message;
-    std::vector<EtsiKey> keys;
-    bool ok() const { return status == 200; }
-};
-struct KeyStatus  // the Status document of ETSI 014 for one master -> slave pair
-{
-    std::string masterSae, slaveSae;
-    int keySize = 0, minKeySize = 0, maxKeySize = 0, maxKeyPerRequest = 0;
-    int64_t storedKeyCount = 0, maxKeyCount = 0;
-};
 
 // ETSI GS QKD 004: a key stream's QoS and the status codes of its calls.
 struct StreamQos
@@ -65,13 +45,12 @@ struct StreamReply
 
 // Holds the key blocks a QkdLink delivers, in arrival order, and hands keys out by ETSI 014 and 004;
 // see KeyManager.ned.
-class KeyManager : public omnetpp::cSimpleModule
+class KeyManager : public omnetpp::cSimpleModule, public KeySupplier
 {
   protected:
     // parameters
     int64_t capacityBits = 0;
     std::string saeId, peerSaeId;
-    int keySize = 256, minKeySize = 64, maxKeySize = 8192, maxKeyPerRequest = 128;
 
     // state
     std::deque<KeyBlock *> blocks;
@@ -88,13 +67,7 @@ class KeyManager : public omnetpp::cSimpleModule
     // every block report of the last max(60 s, rateWindow): the key rate and the monitors' window statistics
     std::deque<BlockRecord> history;
     omnetpp::simtime_t rateWindow;
-    struct PendingKey  // handed to its master, waiting for its slave (ETSI 014)
-    {
-        std::string master, slave;
-        std::vector<uint8_t> key;
-        omnetpp::simtime_t since;
-    };
-    std::map<std::string, PendingKey> pending;
+    Etsi014Service etsi;  // limits, key IDs, keys waiting for their slave, request statistics
     struct KeyStream  // ETSI 004
     {
         std::string source, destination;
@@ -111,34 +84,29 @@ class KeyManager : public omnetpp::cSimpleModule
         std::map<int64_t, Chunk> chunks;  // drawn and not yet delivered at both ends
     };
     std::map<std::string, KeyStream> streams;
-    uint64_t nextKeyId = 0;
-    uint64_t idSeed = 0;
     omnetpp::simtime_t emptySince;  // start of the current period with less than keySize bits; negative: not empty
     std::ofstream keyFile;
 
     // statistics
     omnetpp::simsignal_t poolLevelSignal = 0, droppedSignal = 0, consumedSignal = 0, discardedSignal = 0;
-    omnetpp::simsignal_t requestSignal = 0, servedSignal = 0, noKeySignal = 0, badRequestSignal = 0;
-    omnetpp::simsignal_t unauthorisedSignal = 0, agreementDelaySignal = 0, emptyTimeSignal = 0;
+    omnetpp::simsignal_t emptyTimeSignal = 0;
 
     void initialize() override;
     void handleMessage(omnetpp::cMessage *msg) override;
     void finish() override;
     // Removes the next `bits` of key (poolBits >= bits); returns them when `copy`, else nothing (consume).
     std::vector<uint8_t> takeBits(int64_t bits, bool copy = true);
-    std::string newKeyId();
     bool atEnds(const std::string &a, const std::string &b) const;
-    KeyReply refuse(int status, const std::string &message);
     void poolChanged();
     void exportBlock(const KeyBlock *block);
 
   public:
     ~KeyManager() override;
-    int64_t getPoolBits() const { return poolBits; }
-    double getLastQber() const { return lastQber; }
-    double getKeyRate() const;  // key bits delivered per second over the last `rateWindow`
-    const std::string &getSaeId() const { return saeId; }
-    const std::string &getPeerSaeId() const { return peerSaeId; }
+    int64_t getPoolBits() const override { return poolBits; }
+    double getLastQber() const override { return lastQber; }
+    double getKeyRate() const override;  // key bits delivered per second over the last `rateWindow`
+    const std::string &getSaeId() const override { return saeId; }
+    const std::string &getPeerSaeId() const override { return peerSaeId; }
     // Takes `bits` of key (whole blocks' worth, oldest first), never handing a bit out twice;
     // false (and nothing taken) if the pool holds fewer.
     bool consume(int64_t bits);
@@ -153,10 +121,11 @@ class KeyManager : public omnetpp::cSimpleModule
     int64_t discardAll();
 
     // ETSI GS QKD 014
-    KeyStatus status(const std::string &master, const std::string &slave) const;
-    KeyReply getKey(const std::string &master, const std::string &slave, int number, int sizeBits);
-    KeyReply getKeyWithKeyIds(const std::string &master, const std::string &slave, const std::vector<std::string> &ids);
-    int64_t pendingKeys() const { return pending.size(); }
+    KeyStatus status(const std::string &master, const std::string &slave) const override;
+    KeyReply getKey(const std::string &master, const std::string &slave, int number, int sizeBits) override;
+    KeyReply getKeyWithKeyIds(const std::string &master, const std::string &slave,
+                              const std::vector<std::string> &ids) override;
+    int64_t pendingKeys() const { return etsi.pendingKeys(); }
 
     // ETSI GS QKD 004. The source's OPEN_CONNECT gets a new key stream ID (ksid empty) or names one; the
     // destination's names the same one. GET_KEY returns chunk `index` of the stream (the same bits at both ends).

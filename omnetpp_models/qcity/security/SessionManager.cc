@@ -12,7 +12,7 @@ SessionManager::~SessionManager() { cancelAndDelete(sessionTimer); }
 
 void SessionManager::initialize()
 {
-    keys = omnetpp::check_and_cast<KeyManager *>(getModuleByPath(par("keyManager").stringValue()));
+    keys = omnetpp::check_and_cast<KeySupplier *>(getModuleByPath(par("keyManager").stringValue()));
     secret = secretFromName(getFullPath());
     sessionInterval = par("sessionInterval").doubleValue();
     sessionKeyBits = par("sessionKeyBits").intValue();

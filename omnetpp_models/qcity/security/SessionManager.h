@@ -23,7 +23,7 @@ class SessionManager : public omnetpp::cSimpleModule
     enum TimerKind { SESSION = 1 };
 
     // parameters
-    KeyManager *keys = nullptr;
+    KeySupplier *keys = nullptr;  // a link's KeyManager, or a KeyRelay over trusted nodes
     qcity::Hook securityHook;
     omnetpp::simtime_t sessionInterval;
     int64_t sessionKeyBits = 256;
