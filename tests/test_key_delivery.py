@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,98 @@ def test_a_last_line_without_line_end_is_complete_and_a_growing_file_is_read_who
     with open(path, "a") as f:
         f.write('me": 1, "bits": 8, "key": "cd"}\n')
     assert [b.key for b in reader.blocks()] == [b"\xcd"]
+
+
+def _wait_for_children(pid: int, timeout: float = 120) -> None:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if not children.exists():
+        pytest.skip("this system does not list a process's children in /proc")
+    deadline = time.monotonic() + timeout
+    while children.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_the_live_kme_runs_a_simulation_itself_and_serves_its_keys_as_they_come(tmp_path):
+    pytest.importorskip("aiohttp", reason="the live KME needs aiohttp (pip install 'qcity[kme]')")
+    import aiohttp
+    from test_kme import KmeProcess
+
+    from qcity.kms.certs import make_test_pki
+    from qcity.kms.server import client_ssl_context
+
+    c = tmp_path / "certs"
+    make_test_pki(c, ["gateway", "controlCentre"])
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "old.keys").write_text("left by an earlier run\n")  # removed before the run starts, never read
+    server = KmeProcess(tmp_path, [], tmp_path / "kme.db", "--simulate", str(INI), "-c", "KeyDelivery",
+                        "--sim-time-limit", "2s", "--keys-dir", str(keys), cwd=tmp_path)
+
+    async def keys_when_they_come():
+        m = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "gateway.pem", c / "gateway.key"))
+        sl = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "controlCentre.pem", c / "controlCentre.key"))
+        base = f"https://localhost:{server.port}/api/v1/keys"
+        async with aiohttp.ClientSession(connector=m) as ms, aiohttp.ClientSession(connector=sl) as ss:
+            for _ in range(600):  # the run needs a few seconds to start and deliver its first blocks
+                async with ms.get(f"{base}/controlCentre/status") as r:
+                    if r.status == 200 and (await r.json())["stored_key_count"] >= 2:
+                        break
+                await asyncio.sleep(0.1)
+            async with ms.post(f"{base}/controlCentre/enc_keys", json={"number": 2}) as r:
+                enc = await r.json()
+            ids = [{"key_ID": k["key_ID"]} for k in enc["keys"]]
+            async with ss.post(f"{base}/gateway/dec_keys", json={"key_IDs": ids}) as r:
+                dec = await r.json()
+        return enc, dec
+    try:
+        enc, dec = asyncio.run(keys_when_they_come())
+        _wait_for_children(server.proc.pid)  # the run ends, and the KME notices (it reaps the process)
+    finally:
+        log = server.stop()
+    assert enc == dec and len(enc["keys"]) == 2, log
+    assert "the simulation finished" in log
+    assert not (keys / "old.keys").exists()
+    (path,) = keys.glob("*.keys")
+    _, blocks = read_key_file(path)
+    assert base64.b64decode(enc["keys"][0]["key"]) == blocks[0].key[:32]  # the run's first key, served once
+
+
+def test_a_key_file_rewritten_under_a_follower_is_an_error(tmp_path):
+    path = tmp_path / "k.keys"
+    head = '{"qcity_keys": 1, "link": "x", "sae_ids": ["a", "b"]}\n'
+    path.write_text(head + '{"block": 0, "time": 0, "bits": 8, "key": "ab"}\n')
+    reader = KeyFileReader(path, follow=True)
+    assert [b.block for b in reader.blocks()] == [0]
+    path.write_text(head)  # a new run started writing the same file
+    with pytest.raises(KeyFileError, match="shrank") as e:
+        list(reader.blocks())
+    assert e.value.file == str(path)
+
+
+def test_a_followed_folder_is_looked_at_again_for_new_key_files(tmp_path):
+    pytest.importorskip("aiohttp", reason="the live KME needs aiohttp (pip install 'qcity[kme]')")
+    from qcity.kms.server import Importer
+    from qcity.kms.store import KeyStore
+
+    store = KeyStore(tmp_path / "kme.db")
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    importer = Importer(store, [], follow=True, pace=None, folders=[folder])
+    assert importer.poll() == 0
+    (folder / "a.keys").write_text('{"qcity_keys": 1, "link": "x", "sae_ids": ["a", "b"]}\n'
+                                   '{"block": 0, "time": 0, "bits": 16, "key": "abcd"}\n')
+    assert importer.poll() == 2 and importer.poll() == 0
+    store.close()
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "name the key files to serve, or a simulation"),
+    (["--simulate", "nowhere.ini"], "nowhere.ini: no such ini file"),
+])
+def test_kme_serve_without_keys_or_with_a_missing_simulation_says_so(tmp_path, capsys, args, message):
+    from qcity.cli import main
+    from qcity.kms.certs import make_test_pki
+
+    make_test_pki(tmp_path / "certs", ["a", "b"])
+    assert main(["kme", "serve", "--certs", str(tmp_path / "certs"), *args]) == 1
+    assert message in capsys.readouterr().err

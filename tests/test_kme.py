@@ -37,10 +37,10 @@ def write_key_file(path: Path, gateway: str, blocks: int, block_bytes: int = 409
 class KmeProcess:
     """`qcity kme serve` in its own process, listening on a free loopback port."""
 
-    def __init__(self, tmp: Path, key_files: list[Path], store: Path, *extra: str):
+    def __init__(self, tmp: Path, key_files: list[Path], store: Path, *extra: str, cwd: Path | None = None):
         self.proc = subprocess.Popen([sys.executable, "-m", "qcity.cli", "kme", "serve", *map(str, key_files),
                                       "--certs", str(tmp / "certs"), "--port", "0", "--store", str(store), *extra],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
         line = self.proc.stderr.readline()
         match = re.search(r"https://[^:]+:(\d+)", line)
         if not match:

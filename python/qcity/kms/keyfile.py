@@ -112,6 +112,9 @@ class KeyFileReader:
         """The blocks not read yet, in file order; checks the header on the first call."""
         try:
             with open(self.path, "rb") as f:
+                if os.fstat(f.fileno()).st_size < self._offset:
+                    raise KeyFileError(f"the key file shrank below the {self._offset} bytes already read "
+                                       "(rewritten by another run?)", self.path, self._line)
                 f.seek(self._offset)
                 data = f.read()
         except OSError as e:

@@ -6,7 +6,8 @@ The client certificate's common name is the calling SAE's ID. A master SAE asks
 key files a run exported (KeyManager's ``keyFile``), imported into a durable :class:`KeyStore`;
 with ``follow`` the files are read on as a simulation running beside the server writes them, and
 with ``pace`` each block becomes available only when the wall-clock time since start reaches its
-simulated time divided by ``pace``.
+simulated time divided by ``pace``. With a :class:`CoSimulation` the server starts that run itself and
+follows the key files it writes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Callable
 
 from aiohttp import web
 
+from .cosim import CoSimulation
 from .etsi014 import Etsi014Error, Limits, key_container, parse_key_ids, parse_key_request, status_document
 from .keyfile import KeyBlock, KeyFileError, KeyFileReader
 from .store import KeyStore
@@ -40,6 +42,7 @@ class KmeConfig:
     key: Path
     host: str = "127.0.0.1"
     port: int = 8443                  # 0: any free port (printed)
+    key_folders: list[Path] = field(default_factory=list)  # with follow: looked at again for new key files
     follow: bool = False              # keep reading the key files as they grow
     pace: float | None = None         # release blocks at simulated time = pace x wall time since start
     poll: float = 0.5                 # seconds between reads of growing key files
@@ -72,17 +75,36 @@ def _caller(request: web.Request) -> str:
 
 
 class Importer:
-    """Moves key blocks from key files into the store, once each, paced or not."""
+    """Moves key blocks from key files into the store, once each, paced or not. With ``follow``, the
+    ``folders`` are looked at again on every poll for key files that appeared since."""
 
-    def __init__(self, store: KeyStore, paths: list[Path], follow: bool, pace: float | None):
+    def __init__(self, store: KeyStore, paths: list[Path], follow: bool, pace: float | None,
+                 folders: list[Path] = ()):
         self.store = store
-        self.readers = [KeyFileReader(p, follow=follow) for p in paths]
+        self.follow = follow
+        self.folders = list(folders)
+        self.readers: list[KeyFileReader] = []
+        self.waiting: dict[int, list[KeyBlock]] = {}
+        for p in paths:
+            self._add_reader(p)
         self.pace = pace
         self.started = time.monotonic()
-        self.waiting: dict[int, list[KeyBlock]] = {i: [] for i in range(len(self.readers))}
+
+    def _add_reader(self, path: Path) -> None:
+        self.waiting[len(self.readers)] = []
+        self.readers.append(KeyFileReader(path, follow=self.follow))
+
+    def _look_in_folders(self) -> None:
+        known = {r.path for r in self.readers}
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.keys")):
+                if str(path) not in known:
+                    self._add_reader(path)
 
     def poll(self) -> int:
         """Reads what the files gained and stores what is due; returns key bytes added."""
+        if self.follow:
+            self._look_in_folders()
         added = 0
         due_time = None if self.pace is None else (time.monotonic() - self.started) * self.pace
         for i, reader in enumerate(self.readers):
@@ -225,11 +247,16 @@ class Kme:
         return app
 
 
-async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = None) -> None:
-    """Serves until ``stop`` is set (or the task is cancelled); ``ready(port)`` is called once listening."""
+async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = None,
+                  simulation: CoSimulation | None = None) -> None:
+    """Serves until ``stop`` is set (or the task is cancelled); ``ready(port)`` is called once listening.
+    A ``simulation`` (exporting to one of ``config.key_folders``) is started once the server listens and
+    stopped with it."""
+    if simulation:
+        simulation.clear_key_dir()
     store = KeyStore(config.store, config.limits)
     kme = Kme(store)
-    importer = Importer(store, config.key_paths, config.follow, config.pace)
+    importer = Importer(store, config.key_paths, config.follow, config.pace, config.key_folders)
     try:
         await kme.commits.call(importer.poll)
         runner = web.AppRunner(kme.app(), access_log=None)
@@ -245,7 +272,11 @@ async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = No
         ready(port)
     stop = stop or asyncio.Event()
     try:
+        if simulation:
+            simulation.start()
         while not stop.is_set():
+            if simulation:
+                simulation.finished()
             if config.follow or any(importer.waiting.values()):
                 await kme.commits.call(importer.poll)
             try:
@@ -253,6 +284,8 @@ async def run_kme(config: KmeConfig, ready=None, stop: asyncio.Event | None = No
             except asyncio.TimeoutError:
                 pass
     finally:
+        if simulation:
+            simulation.stop()
         await runner.cleanup()
         await kme.commits.call(store.close)
         kme.commits.executor.shutdown()
