@@ -6,7 +6,9 @@
 #ifdef QCITY_WITH_OMNETPP
 #include <omnetpp.h>
 #else
-#include "omnetpp_api.h"
+// by relative path: models are compiled with cpp/include as their only include folder, so this
+// is the one way into the kernel (a model including a kernel header itself does not build)
+#include "../../kernel/omnetpp_api.h"
 #endif
 
 #include "qcity/hook.h"

@@ -1,14 +1,9 @@
-// Engine-independent parts of the hook API (qcity/hook.h, qcity/hookvalue.h).
+// The hook value type (qcity/hookvalue.h): what models and Python hooks pass each other.
 #include "qcity/hookvalue.h"
 
 #include "qcity/sim.h"  // hook.h reports errors as the engine's cRuntimeError
 
 namespace qcity {
-
-static HookBackend *theBackend = nullptr;
-
-void setHookBackend(HookBackend *backend) { theBackend = backend; }
-HookBackend *getHookBackend() { return theBackend; }
 
 static const char *const kindNames[] = {"None", "bool", "int", "float", "str", "list", "dict"};
 
