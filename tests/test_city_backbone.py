@@ -12,7 +12,7 @@ from test_federated import FEDERATED_CITY
 from test_flow_ids import ATTACKED_CITY, CITY_RADIO, SCEN
 
 from qcity import results
-from qcity.routing import trust
+from qcity.backbone import hooks as trust
 from qcity.sim.runner import execute_run
 
 CITY = CITY_RADIO + """sim-time-limit = 15s

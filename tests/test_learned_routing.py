@@ -16,7 +16,7 @@ from qcity.sim.runner import execute_run
 # the first matching line wins inside a section, so the exp* vectors go before **.vector-recording
 EXPERIENCE_INI = LINE_INI.replace("[General]\n", "[General]\n**.net.exp*.vector-recording = true\n") + """
 Line.n = 8
-**.device[*].net.routingHook = "qcity.routing.learned:RandomExploration"
+**.device[*].net.routingHook = "qcity.routing.hooks:RandomExploration"
 **.net.recordExperience = true
 """
 

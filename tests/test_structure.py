@@ -15,7 +15,7 @@ import qcity
 
 PACKAGE = Path(qcity.__file__).resolve().parent
 MODELS = Path(__file__).resolve().parent.parent / "omnetpp_models" / "qcity"
-DOMAIN = ("quantum", "crypto", "ids", "routing", "scheduling")
+DOMAIN = ("quantum", "crypto", "security", "ids", "routing", "backbone", "scheduling")
 
 
 def _module_name(path: Path) -> str:
@@ -108,9 +108,9 @@ def test_stateful_hooks_dispatch_through_one_handler_table():
     derive from qcity.hookprotocol.EventHook and list their events in handlers()."""
     for path in sorted(PACKAGE.rglob("*.py")):
         assert not re.search(r"getattr\(self,\s*f[\"']", path.read_text()), f"{path.relative_to(PACKAGE.parent)} dispatches by name"
+    from qcity.backbone.hooks import QLearningRouting
     from qcity.hookprotocol import EventHook
     from qcity.ids.federated.hooks import Client, Server
-    from qcity.routing.trust import QLearningRouting
 
     assert all(issubclass(hook, EventHook) for hook in (Client, Server, QLearningRouting))
 
@@ -140,3 +140,36 @@ def test_the_smart_city_ini_is_a_base_with_one_file_per_study():
     assert sorted(set(homes.values()) - {"omnetpp.ini"}) == studies
     assert homes["SmartCity"] == "omnetpp.ini" and homes["Federated"] == "intrusion.ini"
     assert all(len(p.read_text().splitlines()) < 150 for p in folder.glob("*.ini"))
+
+
+#: NED areas whose modules call another area's hooks: the QuISP bridge runs the quantum key-rate hooks
+HOOK_AREA_EXCEPTIONS = {"quisp": "quantum"}
+
+
+def test_hook_defaults_live_in_the_hooks_module_of_their_ned_area():
+    """A module of NED area <area> names its default hook in qcity.<area>.hooks (or a sub-package's hooks)."""
+    found = 0
+    for ned in sorted(MODELS.rglob("*.ned")):
+        area = ned.parent.name
+        for param, spec in re.findall(r'string\s+(\w+Hook)\s*=\s*default\("([^"]+)"\)', ned.read_text()):
+            module = spec.partition(":")[0]
+            home = HOOK_AREA_EXCEPTIONS.get(area, area)
+            assert module.startswith(f"qcity.{home}.") and module.endswith(".hooks"), f"{ned.name} {param} = {spec}"
+            found += 1
+    assert found >= 8
+
+
+def test_scenarios_name_hooks_modules_only():
+    scenarios = MODELS.parent / "scenarios"
+    for ini in sorted(scenarios.rglob("*.ini")):
+        for module in re.findall(r'"(qcity\.[\w.]+):', ini.read_text()):
+            assert module.endswith(".hooks"), f"{ini.relative_to(scenarios)} names {module}"
+
+
+def test_an_ini_naming_a_moved_hook_module_is_told_the_new_one():
+    from qcity.errors import HookError
+    from qcity.sim.hooks import resolve
+
+    with pytest.raises(HookError, match=r"it is qcity\.backbone\.hooks now"):
+        resolve("qcity.routing.trust:trust_threshold")
+    assert resolve("qcity.backbone.hooks:trust_threshold") is not None

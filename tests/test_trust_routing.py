@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qcity import results
-from qcity.routing import trust
+from qcity.backbone import hooks as trust
 from qcity.sim.runner import execute_run
 
 GRID_NED = """
@@ -65,7 +65,7 @@ def test_black_holes_swallow_what_they_should_relay(scenario):
 def test_trust_steers_around_compromised_gateways(scenario):
     ini = scenario(GRID_NED.replace("default(3)", "default(4)"), GRID_INI + "**.router.attackProbability = 0.3\nseed-set = 3\n")
     standard = _totals(execute_run(ini, "General", 0))
-    trusted = _totals(execute_run(ini, "General", 0, overrides=['**.router.routingHook="qcity.routing.trust:trust_threshold"']))
+    trusted = _totals(execute_run(ini, "General", 0, overrides=['**.router.routingHook="qcity.backbone.hooks:trust_threshold"']))
     assert standard["compromised"] > 0 and standard["compromised"] == trusted["compromised"]  # same attackers
     share = {name: t["chosenCompromised:sum"] / t["chosenCompromised:count"] for name, t in
              (("standard", standard), ("trusted", trusted))}
@@ -74,7 +74,7 @@ def test_trust_steers_around_compromised_gateways(scenario):
 
 
 def test_q_learning_trains_over_episodes_then_acts_greedily_and_reproducibly(scenario, tmp_path):
-    ini = scenario(GRID_NED, GRID_INI + '**.router.attackProbability = 0.3\n**.router.routingHook = "qcity.routing.trust:QLearningRouting"\n'
+    ini = scenario(GRID_NED, GRID_INI + '**.router.attackProbability = 0.3\n**.router.routingHook = "qcity.backbone.hooks:QLearningRouting"\n'
                    '**.router.qTableDir = "tables"\n')
     for episode in (100, 101):
         execute_run(ini, "General", 0, sim_time_limit="10s", overrides=["**.router.learning=true", f"seed-set={episode}"])
@@ -91,7 +91,7 @@ def test_q_learning_trains_over_episodes_then_acts_greedily_and_reproducibly(sce
 
 
 def test_q_learning_errors_are_clear(scenario, tmp_path):
-    ini = scenario(GRID_NED, GRID_INI + '**.router.routingHook = "qcity.routing.trust:QLearningRouting"\n'
+    ini = scenario(GRID_NED, GRID_INI + '**.router.routingHook = "qcity.backbone.hooks:QLearningRouting"\n'
                    '**.router.qTableDir = "tables"\n')
     with pytest.raises(RuntimeError, match="does not exist: train first"):
         execute_run(ini, "General", 0, sim_time_limit="1s")
@@ -158,7 +158,7 @@ def test_trust_analysis_script_prints_the_table(scenario, capsys):
     ini = scenario(GRID_NED, GRID_INI + "**.router.attackProbability = 0.3\n")
     execute_run(ini, "General", 0, sim_time_limit="5s", result_dir="res")
     execute_run(ini, "General", 0, sim_time_limit="5s", result_dir="res2",
-                overrides=['**.router.routingHook="qcity.routing.trust:trust_threshold"'])
+                overrides=['**.router.routingHook="qcity.backbone.hooks:trust_threshold"'])
     module = analysis_scripts.load("trust_routing")
     runs = module.run_metrics(["res", "res2"])
     assert len(runs) == 2 and runs.pdr.between(0, 1).all()

@@ -11,7 +11,9 @@ Each hook receives, per uplink packet::
 where every ``candidates`` entry is a list with one item per usable neighbour
 closer to a gateway (``delay`` and ``pathEtx`` already include the link to it;
 a gateway's ``residualEnergy`` is ``inf``). A hook returns the chosen
-neighbour's address, or -1 to drop the packet.
+neighbour's address, or -1 to drop the packet. The learned policies
+(NeuralRouting, NeuralEnergyRouting) and the experience collector (RandomExploration)
+are defined in :mod:`qcity.routing.learned` and named through this module.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from .candidates import column as _column
 from .candidates import pick as _pick
 from .learned import NeuralEnergyRouting, NeuralRouting
+from .learned import RandomExploration as RandomExploration  # named here as a hook (routing.ini)
 from .metrics import energy_aware_metric
 
 

@@ -19,6 +19,8 @@ MOVED = {
     "qcity.ids.hooks": "qcity.ids.qids.hooks",
     "qcity.ids.flowhooks": "qcity.ids.flow.hooks",
     "qcity.ids.fedhooks": "qcity.ids.federated.hooks",
+    "qcity.crypto.hooks": "qcity.security.hooks",
+    "qcity.routing.trust": "qcity.backbone.hooks",
 }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric import mlkem
 
+from ..crypto.security import session_levels, theorem1_bound
+from ..crypto.switching import AdaptiveSwitch
 from ..quantum.qesif import decoherence_impact, iot_key_rate, quantum_entropy
-from .security import session_levels, theorem1_bound
-from .switching import AdaptiveSwitch
 
 
 class SecuritySession:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..hookprotocol import EventHook
-from .candidates import column
+from ..routing.candidates import column
 
 ACTIONS = ("forward", "delay", "drop")
 FORWARD, DELAY, DROP = range(3)
