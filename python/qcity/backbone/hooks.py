@@ -93,8 +93,10 @@ class QLearningRouting(EventHook):
     def _init(self, request: dict) -> None:
         p = request["params"]
         self.learning = bool(p["learning"])
-        self.epsilon, self.alpha, self.gamma = float(p["epsilon"]), float(p["learningRate"]), float(p["discountFactor"])
-        for name, value in (("epsilon", self.epsilon), ("learningRate", self.alpha), ("discountFactor", self.gamma)):
+        self.epsilon = float(p["epsilon"])
+        self.learning_rate, self.discount_factor = float(p["learningRate"]), float(p["discountFactor"])
+        for name, value in (("epsilon", self.epsilon), ("learningRate", self.learning_rate),
+                            ("discountFactor", self.discount_factor)):
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")
         self.rng = np.random.default_rng(int(p["seed"]))
@@ -185,8 +187,8 @@ class QLearningRouting(EventHook):
         n = len(steps)
         for i, (state, action) in enumerate(steps):
             later = n - 1 - i
-            self._update(state, action, REWARDS["delay"] * later + self.gamma ** later * final_reward)
+            self._update(state, action, REWARDS["delay"] * later + self.discount_factor ** later * final_reward)
 
     def _update(self, state: int, action: int, target: float) -> None:
         self.visits[state, action] += 1
-        self.q[state, action] += self.alpha * (target - self.q[state, action])
+        self.q[state, action] += self.learning_rate * (target - self.q[state, action])

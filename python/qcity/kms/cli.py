@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import QcityError
+from .etsi014 import Limits
 
 
 def add_parser(sub) -> None:
@@ -43,8 +44,10 @@ def add_parser(sub) -> None:
                     "(and the folders named, for key files that appear)")
     ps.add_argument("--pace", type=float, metavar="X", help="release each key block when X times the wall-clock "
                     "time since start reaches its simulated time (1: real time)")
-    ps.add_argument("--key-size", type=int, default=256, help="default key size in bits (default 256)")
-    ps.add_argument("--max-key-per-request", type=int, default=128, help="default 128")
+    ps.add_argument("--key-size", type=int, default=Limits().key_size,
+                    help=f"default key size in bits (default {Limits().key_size}, as KeyManager's)")
+    ps.add_argument("--max-key-per-request", type=int, default=Limits().max_key_per_request,
+                    help=f"default {Limits().max_key_per_request}, as KeyManager's")
     ps.add_argument("--debug", action="store_true", help="show Python tracebacks")
     ps.set_defaults(func=_cmd_serve)
 
@@ -73,7 +76,6 @@ def _cmd_serve(args) -> int:
         from .server import KmeConfig, run_kme
     except ImportError as e:
         raise QcityError(f"the live KME needs aiohttp ({e.name} is missing): pip install 'qcity[kme]'") from None
-    from .etsi014 import Limits
     from .keyfile import key_files
 
     certs = Path(args.certs)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..nedparams import Parameter
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -30,6 +32,16 @@ class Limits:
                 raise ValueError(f"{name} must be a multiple of 8 bits, got {getattr(self, name)}")
         if not self.min_key_size <= self.key_size <= self.max_key_size:
             raise ValueError(f"key_size {self.key_size} is outside [{self.min_key_size}, {self.max_key_size}]")
+
+
+#: KeyManager.ned's (and KeyRelay.ned's) limits and the Limits fields that carry them: the live KME
+#: promises what a simulated one does unless told otherwise (tests/test_ned_defaults.py)
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("keySize", "", Limits, "key_size"),
+    Parameter("minKeySize", "", Limits, "min_key_size"),
+    Parameter("maxKeySize", "", Limits, "max_key_size"),
+    Parameter("maxKeyPerRequest", "", Limits, "max_key_per_request"),
+)
 
 
 @dataclass

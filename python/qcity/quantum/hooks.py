@@ -7,12 +7,20 @@ from pathlib import Path
 
 import numpy as np
 
+from ..nedparams import Parameter, model_fields
 from .bb84 import BlockResult, run_block
 from .bbm92 import Bbm92Settings, run_bbm92_block, run_bbm92_on_outcomes
 from .keyrate import LinkParameters, bbm92_rate, decoy_rate_infinite, optimal_mu
 from .linkprofile import LinkProfile, load_link_profile
 from .qesif import quantum_entropy
 from .qkdlink import from_hook_args
+
+#: Bbm92KeyLink.ned's parameters and the Bbm92Settings fields that carry them (tests/test_ned_defaults.py)
+BBM92_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("sampleFraction", "sample_fraction", Bbm92Settings, "sample_fraction"),
+    Parameter("qberAbort", "qber_abort", Bbm92Settings, "qber_abort"),
+    Parameter("cascade", "cascade", Bbm92Settings, "cascade"),
+)
 
 
 def decoy_bb84_block(args: dict) -> dict:
@@ -62,8 +70,7 @@ def bbm92_measured_block(args: dict) -> dict:
         if raw.size and raw.max() > 1:
             raise ValueError(f"{k} must hold only 0 and 1")
         bits[k] = raw
-    settings = Bbm92Settings(sample_fraction=args["sample_fraction"], qber_abort=args["qber_abort"],
-                             cascade=args["cascade"])
+    settings = Bbm92Settings(**model_fields(args, BBM92_PARAMETERS, Bbm92Settings))
     r = run_bbm92_on_outcomes(bases["alice_bases"], bits["alice_bits"], bases["bob_bases"], bits["bob_bits"], settings,
                               np.random.default_rng(int(args["seed"])))
     n_x = r.sifted[1]

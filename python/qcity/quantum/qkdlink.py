@@ -12,18 +12,9 @@ that wants QkdLink's defaults constructs those classes with no arguments.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from ..nedparams import Parameter, model_fields
 from .bb84 import DecoySettings
 from .channel import Attack, Channel
-
-
-class Parameter(NamedTuple):
-    ned: str  # QkdLink.ned parameter name
-    hook: str  # key in the hook's argument dict (QkdLink.cc)
-    model: type  # the Python class that carries it ...
-    field: str  # ... and its field
-
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("distance", "distance_km", Channel, "distance_km"),
@@ -47,12 +38,8 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 
-def _fields(args: dict, model: type) -> dict:
-    """The fields of ``model`` the hook arguments carry (absent arguments keep the class default)."""
-    return {p.field: args[p.hook] for p in PARAMETERS if p.model is model and p.hook in args}
-
-
 def from_hook_args(args: dict) -> tuple[Channel, DecoySettings]:
     """The channel (with its attack) and protocol settings a QkdLink block's hook arguments describe."""
-    attack = Attack(**_fields(args, Attack))
-    return Channel(**_fields(args, Channel), attack=attack), DecoySettings(**_fields(args, DecoySettings))
+    attack = Attack(**model_fields(args, PARAMETERS, Attack))
+    return (Channel(**model_fields(args, PARAMETERS, Channel), attack=attack),
+            DecoySettings(**model_fields(args, PARAMETERS, DecoySettings)))

@@ -32,11 +32,18 @@ def seconds_of(text: str) -> float:
     return units.convert(float(m.group(1)), m.group(2), "s")
 
 
-def _attacked_windows(config: pd.DataFrame, window: float = 1.0) -> int:
-    """Q-IDS windows whose blocks fall in gateway 0's attack (0 when the run has no attack)."""
+def _qids_window(params: pd.DataFrame) -> float | None:
+    """The Q-IDS window gateway 0's QidsMonitor had in the run (its recorded parameter), None without one."""
+    hit = params[params.module.str.endswith("gateway[0].ids") & (params.name == "window")]
+    return seconds_of(str(hit.value.iloc[0])) if len(hit) else None
+
+
+def _attacked_windows(config: pd.DataFrame, window: float | None) -> int:
+    """Q-IDS windows of length ``window`` whose blocks fall in gateway 0's attack (0 when the run has no
+    attack or no Q-IDS)."""
     entries = dict(zip(config.name, config.value))
     start, end = entries.get("**.gateway[0].qkd.attackStart"), entries.get("**.gateway[0].qkd.attackEnd")
-    if start is None or end is None:
+    if start is None or end is None or window is None:
         return 0
     return int(round((seconds_of(end) - seconds_of(start)) / window))
 
@@ -50,6 +57,7 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Data
     itervars = results.get_itervars(raw)
     itervars = itervars.pivot(index="runID", columns="name", values="value") if len(itervars) else pd.DataFrame()
     config = results.get_config_entries(raw)
+    params = results.get_parameters(raw)
     rows = []
     for run_id, run in sc.groupby("runID"):
         sent = scalar_sum(run, "sentPk:count", ".app")
@@ -59,7 +67,7 @@ def run_metrics(files: str | os.PathLike | Iterable[str | os.PathLike] | pd.Data
             run[run.name == "deviceSessions:count"], on="module", suffixes=("", "_n"))
         iteration = itervars.loc[run_id] if run_id in itervars.index else {}
         mode, qids, secure = (iteration.get(name) for name in ("mode", "qids", "secure"))
-        attacked = _attacked_windows(config[config.runID == run_id])
+        attacked = _attacked_windows(config[config.runID == run_id], _qids_window(params[params.runID == run_id]))
         alerts_attacked = scalar_sum(run, "qidsAlerts:count", "gateway[0].")
         rows.append({
             "run": run_id, "config": attrs.loc[run_id, "configname"], "mode": mode, "qids": qids, "secure_devices": secure,

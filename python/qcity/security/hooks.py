@@ -6,7 +6,18 @@ from cryptography.hazmat.primitives.asymmetric import mlkem
 
 from ..crypto.security import session_levels, theorem1_bound
 from ..crypto.switching import AdaptiveSwitch
+from ..nedparams import Parameter, model_fields
 from ..quantum.qesif import decoherence_impact, iot_key_rate, quantum_entropy
+
+#: SessionManager.ned's parameters the hook's Python classes carry (tests/test_ned_defaults.py)
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("epsilonMin", "epsilon_min", AdaptiveSwitch, "epsilon_min"),
+    Parameter("hysteresis", "hysteresis", AdaptiveSwitch, "hysteresis"),
+    Parameter("smoothing", "smoothing", AdaptiveSwitch, "smoothing"),
+    Parameter("qberLimit", "qber_limit", AdaptiveSwitch, "qber_limit"),
+    Parameter("hybridWhenQuantum", "hybrid", AdaptiveSwitch, "hybrid"),
+    Parameter("classicalLevel", "classical_level", session_levels, "classical_level"),
+)
 
 
 class SecuritySession:
@@ -34,8 +45,7 @@ class SecuritySession:
         cause = ""
         if mode == "adaptive":
             if self.switch is None:
-                self.switch = AdaptiveSwitch(float(args["epsilon_min"]), float(args["hysteresis"]), float(args["smoothing"]),
-                                             float(args["qber_limit"]), bool(args["hybrid"]))
+                self.switch = AdaptiveSwitch(**model_fields(args, PARAMETERS, AdaptiveSwitch))
             before = len(self.switch.events)
             mode = self.switch.decide(float(args["time"]), k_iot, qber, bool(args["pool_ok"]))
             if len(self.switch.events) > before:

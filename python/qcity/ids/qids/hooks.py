@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from ...nedparams import Parameter, model_fields
 from .detector import QuantumIds
+
+#: QidsMonitor.ned's parameters and the QuantumIds fields that carry them (tests/test_ned_defaults.py)
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("qberRef", "qber_ref", QuantumIds, "qber_ref"),
+    Parameter("weights", "weights", QuantumIds, "weights"),
+    Parameter("eta", "eta", QuantumIds, "eta"),
+    Parameter("alpha", "alpha", QuantumIds, "alpha"),
+    Parameter("baselineQberMean", "baseline_qber_mean", QuantumIds, "baseline_qber_mean"),
+    Parameter("baselineQberStd", "baseline_qber_std", QuantumIds, "baseline_qber_std"),
+)
 
 
 class QidsHook:
@@ -17,7 +28,7 @@ class QidsHook:
 
     def __call__(self, args: dict) -> dict:
         if self.ids is None:
-            self.ids = QuantumIds(qber_ref=args["qber_ref"], weights=tuple(args["weights"]), eta=args["eta"],
-                                  alpha=args["alpha"], baseline_qber_mean=args["baseline_qber_mean"],
-                                  baseline_qber_std=args["baseline_qber_std"])
+            fields = model_fields(args, PARAMETERS, QuantumIds)
+            fields["weights"] = tuple(fields["weights"])
+            self.ids = QuantumIds(**fields)
         return self.ids.update(float(args["time"]), float(args["qber"]), int(args["keys_dropped"]), int(args["keys_attempted"]))

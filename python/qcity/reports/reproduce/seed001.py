@@ -590,13 +590,14 @@ def fallback_rows(context: Context, ref: Reported) -> tuple[list[Row], pd.DataFr
     q = runs[runs.variant == "QESIF"].assign(pqc_share=lambda f: f.pqc / (f.pqc + f.qkd + f.hybrid))
     table = _table(q, ["pqc_share", "pdr", "qber", "below_theorem1_bound"])
     clean_pdr = mean_ci(q[q.cls == "clean"].pdr)
+    threshold = one(paper="001", quantity="QKD rejection threshold on the QBER").value
     rows = []
     for cls in CLASSES:
         sel = q[q.cls == cls]
         share, pdr, qber = sel.pqc_share.mean(), sel.pdr.mean(), sel.qber.mean()
         below = int(sel.below_theorem1_bound.sum())
         flows = pdr >= clean_pdr[0] - max(0.02, clean_pdr[1] if clean_pdr[1] == clean_pdr[1] else 0)
-        holds = below == 0 and flows and (share > 0.99 if qber > 0.11 else True)
+        holds = below == 0 and flows and (share > 0.99 if qber > threshold else True)
         row = claim_row(ref, holds, f"QBER {qber:.3f}: {100 * share:.0f} % of device sessions on ML-KEM keys, delivery "
                         f"{100 * pdr:.1f} % (clean: {100 * clean_pdr[0]:.1f} %), {below} sessions below Theorem 1's bound",
                         why="" if holds else "delivery drops where the sessions move to ML-KEM: its 1,088-byte "
