@@ -85,3 +85,11 @@ def test_trust_routers_learning_parameters_keep_their_ned_names():
     with pytest.raises(ValueError, match=r"learningRate must be in \[0, 1\]"):
         hook({"event": "init", "node": 0, "params": {"learning": False, "epsilon": 0.1, "learningRate": 2.0,
                                                       "discountFactor": 0.9, "seed": 1, "qTableDir": ""}})
+
+
+def test_the_flow_detectors_service_ports_are_the_gateways():
+    # the "service port" feature of the trained flow detector means the ports the gateway serves
+    from qcity.ids.flow.records import SERVICE_PORTS
+
+    ned = ned_defaults("gateway/GatewayRouter.ned", "qcity.gateway.GatewayRouter")
+    assert _same(tuple(float(p) for p in SERVICE_PORTS), ned["servicePorts"])

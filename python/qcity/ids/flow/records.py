@@ -27,7 +27,7 @@ RECORD_COLUMNS = ["gateway", "saddr", "device", "sport", "dport", "proto", "pkts
 #: what a flow log adds: the window's end and the ground truth (never given to a detector)
 TRUTH_COLUMNS = ["time", "attack", "label"]
 ATTACK_KINDS = ["normal", "flood", "scan", "spoof", "botnet", "mitm"]
-SERVICE_PORTS = (1883, 5683)
+SERVICE_PORTS = (1883, 5683)  # GatewayRouter.ned servicePorts: MQTT broker, CoAP server (tests/test_ned_defaults.py)
 PROTOCOLS = ("udp", "mqtt", "coap", "sec")
 
 #: names of the detector features, in the order of :func:`features`
