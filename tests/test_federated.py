@@ -248,6 +248,10 @@ def test_federated_rounds_run_in_the_simulation_with_their_costs(tmp_path):
         # every sealed message took 256 bits of QKD key or was sealed with ML-KEM instead
         assert c["fedKeyBits:sum"] / 256 + c["fedPqcSealed:count"] == 4
         assert c["fedTrainingRecords:last"] > 0
+    # the sealing keys went through the link's KMEs by ETSI 014 key IDs: the receiver fetched each one when
+    # its message arrived, a trip over the backhaul after the sender took it (session keys are fetched at once)
+    for g in range(4):
+        assert 0 < s[(f"SmartCity.gateway[{g}].keys", "keyAgreementDelay:max")] < 0.1
     # gateway 3's link was tapped from 8 s: its Q-IDS discarded the key, so its later messages used ML-KEM
     assert clients[3]["fedPqcSealed:count"] > 0 and clients[0]["fedPqcSealed:count"] == 0
     # bytes on the wire: set-up keys (X25519 + ML-KEM), then per round the masked 32-bit words

@@ -61,10 +61,11 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
                 break;
             }
             case TRAIN: {
-                const char *mode = takeSealingKey(keys, costs.keyBits);
-                Value r = fedHook(Value::dict({{"event", "train"}, {"round", round}, {"mode", mode}}));
+                Seal seal = takeSealingKey(keys, true, costs.keyBits);
+                Value r = fedHook(Value::dict({{"event", "train"}, {"round", round}, {"mode", seal.mode}}));
                 emit(recordsSignal, r["records"].asInt());
-                sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, costs.headerBytes, mode), mode);
+                sendToServer(federatedPacket("fedUpdate", IotPacket::FEDERATED_UPDATE, gateway, round, r, costs.headerBytes, seal),
+                             seal.mode);
                 break;
             }
             case LOCAL_ROUND: {
@@ -83,6 +84,7 @@ void FedClient::handleMessage(omnetpp::cMessage *msg)
         fedHook(Value::dict({{"event", "keys"}, {"payload", pkt->payload}}));
     }
     else if (pkt->type == IotPacket::FEDERATED_MODEL) {
+        openSealingKey(keys, false, *pkt);
         if (timer->isScheduled()) {  // the previous round's update is still being trained: that round is lost
             EV_WARN << "round " << pkt->round << " began before this gateway's update of round " << round << " left\n";
             cancelEvent(timer);

@@ -1,5 +1,7 @@
 #include "FedServer.h"
 
+#include <vector>
+
 namespace qcity {
 
 Define_Module(FedServer);
@@ -41,6 +43,12 @@ void FedServer::sendToGateway(IotPacket *pkt, const std::string &mode)
     sendDirect(pkt, controlCenter, "fedIn");
 }
 
+KeyManager *FedServer::gatewayKeys(int g) const
+{
+    omnetpp::cModule *gateway = getParentModule()->getSubmodule("gateway", g);
+    return gateway ? dynamic_cast<KeyManager *>(gateway->getSubmodule("keys")) : nullptr;
+}
+
 void FedServer::startRound()
 {
     if (roundOpen) {
@@ -58,18 +66,18 @@ void FedServer::startRound()
     roundOpen = true;
     roundStart = omnetpp::simTime();
     Value gateways = Value::list(), modes = Value::list();
+    std::vector<Seal> seals;
     for (int g : registered) {
-        omnetpp::cModule *gateway = getParentModule()->getSubmodule("gateway", g);
-        auto *keys = gateway ? dynamic_cast<KeyManager *>(gateway->getSubmodule("keys")) : nullptr;
+        seals.push_back(takeSealingKey(gatewayKeys(g), false, costs.keyBits));
         gateways.append(g);
-        modes.append(takeSealingKey(keys, costs.keyBits));
+        modes.append(seals.back().mode);
     }
     Value r = fedHook(Value::dict({{"event", "broadcast"}, {"round", round}, {"gateways", gateways}, {"modes", modes}}));
     std::size_t i = 0;
     for (int g : registered) {
         Value message = Value::dict({{"payload", r["payloads"][i]}, {"bytes", r["bytes"][i]}});
-        const std::string &mode = modes[i].asString();
-        sendToGateway(federatedPacket("fedModel", IotPacket::FEDERATED_MODEL, g, round, message, costs.headerBytes, mode), mode);
+        sendToGateway(federatedPacket("fedModel", IotPacket::FEDERATED_MODEL, g, round, message, costs.headerBytes, seals[i]),
+                      seals[i].mode);
         i++;
     }
 }
@@ -91,6 +99,7 @@ void FedServer::receive(IotPacket *pkt)
         }
     }
     else if (pkt->type == IotPacket::FEDERATED_UPDATE) {
+        openSealingKey(gatewayKeys(g), true, *pkt);  // the control centre's KME hands over its copy, late or not
         if (!roundOpen || pkt->round != round) {
             EV_WARN << "update of gateway " << g << " for round " << pkt->round << " arrived late (round " << round << " open: " << roundOpen << ")\n";
         }

@@ -35,6 +35,7 @@ class FedServer : public omnetpp::cSimpleModule
     void startRound();
     void receive(IotPacket *pkt);
     void sendToGateway(IotPacket *pkt, const std::string &mode);
+    KeyManager *gatewayKeys(int g) const;  // the key store of gateway g's link to the control centre, if it has one
 
   public:
     ~FedServer() override;

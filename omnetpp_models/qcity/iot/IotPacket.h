@@ -57,6 +57,7 @@ class IotPacket : public omnetpp::cPacket
     int gateway = -1;  // uplink: the gateway it entered the backhaul at; federated: the FedClient's gateway, sender or receiver
     int toGateway = -1;  // backbone: a message from the control centre on its way to this gateway
     bool pqcSealed = false;  // sealed under an ML-KEM secret rather than QKD key
+    std::string sealingKeyId;  // a QKD seal: the ETSI 014 key ID the receiver fetches its copy by
 
     // The content a device gives its reading; anything else arriving means it was modified on the way.
     static uint64_t readingContent(int deviceId, int64_t seq) { return (static_cast<uint64_t>(deviceId) << 40) ^ static_cast<uint64_t>(seq); }
