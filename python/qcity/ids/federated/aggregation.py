@@ -183,6 +183,12 @@ def local_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, steps: i
     return trained.parameters() - start
 
 
+#: the training settings of a federation, as FedClient's and FedServer's ``settings`` parameter names them
+#: ("key=value ..."; the hooks' DEFAULTS start from these); the functions below call ``clip`` clip_norm
+#: and ``noise`` noise_multiplier, the differential-privacy literature's names
+TRAINING_DEFAULTS: dict[str, float] = {"steps": 50.0, "learning_rate": 0.5, "clip": 1.0, "noise": 0.0, "delta": 1e-5}
+
+
 def private_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, *, steps: int, learning_rate: float,
                    clip_norm: float, noise_multiplier: float, clients: int, rng: np.random.Generator) -> np.ndarray:
     """One client's contribution to a round: its local update, clipped, with its share of the noise."""
@@ -190,19 +196,21 @@ def private_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, *, ste
     return update + noise_share(len(update), clip_norm, noise_multiplier, clients, rng)
 
 
-def federated_training(splits: Sequence[tuple[np.ndarray, np.ndarray]], rounds: int, *, steps: int = 50,
-                       learning_rate: float = 0.5, clip_norm: float = 1.0, noise_multiplier: float = 0.0,
-                       seed: int = 0) -> tuple[LogisticDetector, list[float]]:
+def federated_training(splits: Sequence[tuple[np.ndarray, np.ndarray]], rounds: int, *,
+                       steps: int = int(TRAINING_DEFAULTS["steps"]),
+                       learning_rate: float = TRAINING_DEFAULTS["learning_rate"],
+                       clip_norm: float = TRAINING_DEFAULTS["clip"], noise_multiplier: float = TRAINING_DEFAULTS["noise"],
+                       delta: float = TRAINING_DEFAULTS["delta"], seed: int = 0) -> tuple[LogisticDetector, list[float]]:
     """Offline FedAvg over client data ``splits`` (features, labels), with clipping, distributed
     noise and secure aggregation as in the simulation. Returns the model and epsilon per round
-    (at delta = 1e-5)."""
+    (at ``delta``)."""
     n_features = splits[0][0].shape[1]
     rng = np.random.default_rng(seed)
     maskers = [PairwiseMasker(i) for i in range(len(splits))]
     keys = {m.index: m.public_key for m in maskers}
     for m in maskers:
         m.set_peers(keys)
-    accountant = GaussianAccountant(noise_multiplier, 1e-5)
+    accountant = GaussianAccountant(noise_multiplier, delta)
     model = LogisticDetector.untrained(n_features)
     epsilons = []
     for r in range(rounds):

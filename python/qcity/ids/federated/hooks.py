@@ -38,6 +38,7 @@ from ...hookprotocol import EventHook
 from ..flow.hooks import ThresholdDetector, federated_start, parse_settings
 from ..flow.records import FEATURE_NAMES, features, records_frame
 from .aggregation import (
+    TRAINING_DEFAULTS,
     GaussianAccountant,
     PairwiseMasker,
     masked_update,
@@ -48,8 +49,7 @@ from .aggregation import (
 )
 
 #: settings both sides read (``settings`` parameter of FedClient and FedServer, "key=value ...")
-DEFAULTS: dict[str, float | str] = {"steps": 50.0, "learning_rate": 0.5, "clip": 1.0, "noise": 0.0, "delta": 1e-5,
-                                    "buffer": 4000.0, "labels": "truth", "weighting": "equal"}
+DEFAULTS: dict[str, float | str] = {**TRAINING_DEFAULTS, "buffer": 4000.0, "labels": "truth", "weighting": "equal"}
 LABEL_SOURCES = ("truth", "rules")
 #: how the server averages: every client alike (DP-FedAvg), or by attack records held ((attacks + 1) / (buffer + 1),
 #: so a gateway that saw attacks counts for more than the many that saw only normal traffic)
