@@ -47,6 +47,16 @@ def test_heuristics_and_bounds_on_a_small_instance():
     assert evaluate(inst, min_min(inst))["makespan"] < evaluate(inst, max_min(inst))["makespan"] * 1.5
 
 
+def test_cpsat_out_of_time_before_any_schedule_keeps_the_hint_or_says_so():
+    inst = braun_instance(512, 16, seed=1)  # presolve alone takes longer than the limit below
+    hint = min_min(inst)
+    assign, ms, bound, optimal = cpsat_makespan(inst, time_limit_s=1e-6, hint=hint)
+    assert (assign == hint).all() and ms == evaluate(inst, hint)["makespan"] and not optimal
+    assert 0 <= bound <= ms
+    with pytest.raises(ValueError, match=r"no schedule of 512 tasks on 16 machines within 1e-06 s"):
+        cpsat_makespan(inst, time_limit_s=1e-6)
+
+
 def test_lp_bound_with_busy_machines_stays_below_the_exact_makespan():
     """Exhaustive on small rounds: the makespan is when the round's last task ends, machines still busy from
     earlier rounds included (a machine busy past that time holds none of the round's tasks)."""

@@ -69,7 +69,9 @@ def cpsat_makespan(inst: Instance, time_limit_s: float = 10.0, scale: float = 10
     valid lower bound on the real optimal makespan. The schedule found is evaluated
     with the real times. Returns (assignment, its real makespan, the lower bound,
     whether CP-SAT proved the scaled problem optimal). One worker by default, so the
-    result is reproducible.
+    result is reproducible. When the time limit runs out before CP-SAT has any schedule (a
+    few hundredths of a second can go on presolve alone), the `hint` is returned with the
+    bound CP-SAT proved so far; without a hint that is a ValueError naming the limit.
     """
     from ortools.sat.python import cp_model
 
@@ -92,7 +94,12 @@ def cpsat_makespan(inst: Instance, time_limit_s: float = 10.0, scale: float = 10
     solver.parameters.num_search_workers = workers
     solver.parameters.random_seed = 0
     status = solver.Solve(model)
+    bound = max(solver.BestObjectiveBound(), 0.0) / scale
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError("CP-SAT found no schedule within the time limit")
+        if hint is None:
+            raise ValueError(f"CP-SAT found no schedule of {t} tasks on {m} machines within {time_limit_s:g} s: "
+                             "give it more time or a hint")
+        assign = np.asarray(hint, dtype=int)
+        return assign, float(loads(inst, assign).max()), bound, False
     assign = np.array([next(j for j in range(m) if solver.Value(x[i][j])) for i in range(t)])
-    return assign, float(loads(inst, assign).max()), solver.BestObjectiveBound() / scale, status == cp_model.OPTIMAL
+    return assign, float(loads(inst, assign).max()), bound, status == cp_model.OPTIMAL
