@@ -146,6 +146,15 @@ def test_a_large_block_gives_identical_keys_no_longer_than_the_bound():
     assert r.secret_bits <= 1.05 * finite_key(expect(pulses, 10, link, proto), proto).length
 
 
+def test_each_key_length_reports_its_own_single_photon_bound():
+    margin, finite = _block(10**7, key_length="margin"), _block(3 * 10**8)
+    # the decoy bounds of the margin length give the single-photon yield, a probability per pulse
+    assert 0 < margin.y1_lower < 1 and math.isnan(margin.s1_lower)
+    # the finite length bounds the key bits from single photons: a count, never more than the key bits
+    assert 0 < finite.s1_lower <= finite.key_bits and math.isnan(finite.y1_lower)
+    assert 0 < finite.e1_upper < 0.5
+
+
 def test_the_margin_length_keys_small_blocks_the_finite_length_refuses():
     assert _block(10**7, key_length="margin").secret_bits > 0
     with pytest.raises(ValueError, match="key_length must be one of"):

@@ -88,8 +88,9 @@ class BlockResult:
     errors: list[int]
     qber_estimate: float = math.nan  # from the disclosed sample
     qber: float = math.nan  # actual error rate of the key bits (known to the simulation only)
-    y1_lower: float = 0.0
-    e1_upper: float = 0.5
+    y1_lower: float = math.nan  # "margin" length: lower bound on the single-photon yield Y1 (decoy bounds)
+    s1_lower: float = math.nan  # "finite" length: lower bound on the key bits from single photons (Lim et al. 2014)
+    e1_upper: float = 0.5       # upper bound on the single-photon (phase) error rate, either way
     key_bits: int = 0  # sifted signal bits kept after sampling
     leaked_ec: int = 0
     cascade_efficiency: float = math.nan
@@ -151,7 +152,7 @@ def _finite_block(r: BlockResult, s: DecoySettings, sifted: np.ndarray, errors: 
     def secret_length(key_bits: int, qber_estimate: float, leaked: int) -> int:
         fk = finite_key(DecoyCounts(tuple(key.tolist()), tuple(test.tolist()), tuple(test_errors.tolist()),
                                     leaked + TAG_BITS), proto)
-        r.y1_lower, r.e1_upper = fk.s1 / key_bits if key_bits else 0.0, fk.phase_error
+        r.s1_lower, r.e1_upper = fk.s1, fk.phase_error
         return fk.length
 
     return postprocess(r, int(key.sum()), int(key_errors.sum()), 0.0, s.qber_abort, s.cascade, secret_length, rng,
