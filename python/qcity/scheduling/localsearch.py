@@ -66,14 +66,16 @@ class LocalSearch:
         self.swap_partners, self.migration, self.makespan, self.shortlist = swap_partners, migration, makespan, shortlist
         self.makespan_cost = 4.0 / (inst.tasks + inst.machines)  # a candidate's makespan from the three largest loads
 
-    def _score(self, ld: np.ndarray, first, first_load, second, second_load, prefer=None) -> np.ndarray | None:
+    def _score(self, ld: np.ndarray, first, first_load, second, second_load, prefer=None,
+               exclude=None) -> np.ndarray | None:
         """Objective after machine ``first`` gets ``first_load`` and ``second`` gets ``second_load`` (arrays that
         broadcast to the candidates' shape; the two machines differ wherever the score is used), or None once the
         budget is spent.
 
         For the makespan every candidate is scored from the three largest loads. For any other objective that
         makespan is only the proposal: the ``shortlist`` candidates it (or ``prefer``, lower first) ranks best are
-        scored on their whole load vector, the others get +inf.
+        scored on their whole load vector, the others get +inf. Candidates where ``exclude`` (broadcast to their
+        shape) is true are never shortlisted: the caller has no use for them.
         """
         shape = np.broadcast_shapes(np.shape(first), np.shape(first_load), np.shape(second), np.shape(second_load))
         if not self.charge(int(np.prod(shape)) * self.makespan_cost):
@@ -87,7 +89,10 @@ class LocalSearch:
         makespan = np.maximum(others, np.maximum(first_load, second_load)) * np.ones(shape)
         if self.makespan:
             return makespan
-        rank = (makespan if prefer is None else np.broadcast_to(prefer, shape)).ravel()
+        rank = makespan if prefer is None else np.broadcast_to(prefer, shape)
+        if exclude is not None:
+            rank = np.where(exclude, np.inf, rank)
+        rank = rank.ravel()
         chosen = np.argsort(rank, kind="stable")[: self.shortlist]
         chosen = chosen[np.isfinite(rank[chosen])]
         if not self.charge(float(len(chosen))):
@@ -124,7 +129,8 @@ class LocalSearch:
         if len(tasks) == 0:
             return None
         machines = np.arange(m)[None, :]  # [task, destination]
-        score = self._score(ld, c, (ld[c] - etc[tasks, c])[:, None], machines, ld[None, :] + etc[tasks])
+        score = self._score(ld, c, (ld[c] - etc[tasks, c])[:, None], machines, ld[None, :] + etc[tasks],
+                            exclude=machines == c)  # a move to its own machine is none
         if score is None:
             return _SPENT
         score[:, c] = np.inf
