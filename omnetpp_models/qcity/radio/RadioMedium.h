@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -24,20 +25,39 @@ class RadioMedium : public omnetpp::cSimpleModule
     // parameters
     double pathLossExponent = 3, referenceLoss = 40, referenceDistance = 1, shadowingStdDev = 4;
     double noiseFloorDbm = -100, interferenceFloorDbm = -110, propagationSpeed = 3e8;
-    bool shadowingPerFrame = false;
+    bool shadowingPerFrame = false, shadowingHashed = false, gridSearch = false;
+    double hashedShadowingLimit = 4, gridCellSize = 100;
 
     // state
     std::vector<Radio> radios;
     std::unordered_map<uint64_t, double> shadowing;  // per unordered pair of radios, dB
+    uint64_t shadowingSeed = 0;                      // "hashed" shadowing
+    std::vector<std::size_t> gateways;               // radios of gateways, in registration order
+    // "grid": per channel, radio indices per cell (ascending), over the radios' bounding box; built at the
+    // first transmission after the radios or their channels changed
+    std::map<int, std::vector<std::vector<std::size_t>>> cells;
+    double gridX0 = 0, gridY0 = 0;
+    int gridColumns = 0, gridRows = 0;
+    int64_t receiverChecks = 0;
+    std::vector<std::size_t> reached;  // transmit()'s candidates, kept to reuse the allocation
 
     void initialize() override;
+    void finish() override;
     double linkShadowing(std::size_t a, std::size_t b);
+    double hashedShadowing(std::size_t a, std::size_t b) const;
+    void buildGrid();
+    // The radios that may hear `from` at `txPowerDbm`, ascending: all of them, or those of the grid cells in reach.
+    void candidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out);
     double pathLoss(const Radio &a, const Radio &b) const;  // dB, without shadowing
 
   public:
     // Radios register in initialization stage 0 and get their index back.
     std::size_t registerRadio(Transceiver *transceiver, double x, double y, bool gateway, int channel);
-    void setChannel(std::size_t index, int channel) { radios.at(index).channel = channel; }
+    void setChannel(std::size_t index, int channel)
+    {
+        radios.at(index).channel = channel;
+        cells.clear();
+    }
     int getChannel(std::size_t index) const { return radios.at(index).channel; }
     double meanReceivedPower(std::size_t from, std::size_t to, double txPowerDbm);  // dBm, with the link's shadowing (none per frame)
     double getNoiseFloorDbm() const { return noiseFloorDbm; }
