@@ -137,7 +137,7 @@ def test_default_scenario_runs_and_reads_back(tmp_path):
     ("**.device[0].mac.radioChannel = 5\n", "radioChannel must be one of the 2.4 GHz channels"),
     ("**.app.qos = 2\n", "MQTT qos must be 0 or 1"),
     ('**.mac.ccaMode = "rssi"\n', 'ccaMode must be "energy" or "energyOrCarrier"'),
-    ('**.radioMedium.shadowing = "block"\n', 'shadowing must be "link" or "frame"'),
+    ('**.radioMedium.shadowing = "block"\n', 'shadowing must be "link", "frame" or "hashed"'),
     ('**.edge.serverSpeeds = "1000 2000 fast 4000 5000 6000 7000 8000"\n', "'fast' is not a number"),
     ('**.edge.serverSpeeds = "1000 2000"\n', "serverSpeeds lists 2 speeds for numServers = 8"),
 ])
