@@ -28,8 +28,7 @@ inline Seal takeSealingKey(KeyManager *keys, bool fromGateway, int64_t bits)
     if (bits == 0)
         return {"qkd", ""};
     const std::string &gateway = keys->getSaeId(), &centre = keys->getPeerSaeId();
-    KeyReply r = fromGateway ? keys->getKey(gateway, centre, 1, static_cast<int>(bits))
-                             : keys->getKey(centre, gateway, 1, static_cast<int>(bits));
+    KeyReply r = keys->getKey(fromGateway ? gateway : centre, fromGateway ? centre : gateway, 1, static_cast<int>(bits));
     if (r.status == 503)
         return {"pqc", ""};
     if (!r.ok())
@@ -47,8 +46,7 @@ inline void openSealingKey(KeyManager *keys, bool fromGateway, const IotPacket &
     if (!keys)
         throw omnetpp::cRuntimeError("a QKD-sealed message of gateway %d, whose link has no KeyManager", pkt.gateway);
     const std::string &gateway = keys->getSaeId(), &centre = keys->getPeerSaeId();
-    KeyReply r = fromGateway ? keys->getKeyWithKeyIds(gateway, centre, {pkt.sealingKeyId})
-                             : keys->getKeyWithKeyIds(centre, gateway, {pkt.sealingKeyId});
+    KeyReply r = keys->getKeyWithKeyIds(fromGateway ? gateway : centre, fromGateway ? centre : gateway, {pkt.sealingKeyId});
     if (!r.ok())
         throw omnetpp::cRuntimeError("sealing key %s of a federated message (gateway %d) refused (%d): %s",
                                      pkt.sealingKeyId.c_str(), pkt.gateway, r.status, r.message.c_str());
@@ -93,13 +91,12 @@ class SealingCosts
 inline IotPacket *federatedPacket(const char *name, int type, int gateway, int round, const Value &message, int64_t headerBytes,
                                   const Seal &seal = {"", ""})
 {
-    const std::string mode = seal.mode;
     auto *pkt = new IotPacket(name);
     pkt->type = type;
     pkt->gateway = gateway;
     pkt->round = round;
     pkt->payload = message["payload"].asString();
-    pkt->pqcSealed = mode == "pqc";
+    pkt->pqcSealed = std::string(seal.mode) == "pqc";
     pkt->sealingKeyId = seal.keyId;
     pkt->created = omnetpp::simTime();
     pkt->setByteLength(message["bytes"].asInt() + headerBytes);

@@ -107,14 +107,9 @@ void RadioMedium::buildGrid()
     }
 }
 
-void RadioMedium::candidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out)
+void RadioMedium::gridCandidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out)
 {
     out.clear();
-    if (!gridSearch) {
-        for (std::size_t i = 0; i < radios.size(); i++)
-            out.push_back(i);
-        return;
-    }
     if (cells.empty())
         buildGrid();
     // beyond this distance even the strongest shadowing leaves the signal below the interference floor
@@ -151,20 +146,28 @@ void RadioMedium::transmit(std::size_t from, const MacFrame *frame, double txPow
 {
     Enter_Method_Silent();
     const Radio &src = radios.at(from);
-    candidates(from, txPowerDbm, reached);
-    receiverChecks += static_cast<int64_t>(reached.size()) - 1;  // the sender is among them
-    for (std::size_t i : reached) {
+    auto offer = [&](std::size_t i) {  // radio i hears the frame if it is above the interference floor
         if (i == from || radios[i].channel != src.channel)
-            continue;
+            return;
         double power = meanReceivedPower(from, i, txPowerDbm);
         if (shadowingPerFrame && shadowingStdDev > 0)
             power -= normal(0, shadowingStdDev);
         if (power < interferenceFloorDbm)
-            continue;
+            return;
         double d = std::hypot(src.x - radios[i].x, src.y - radios[i].y);
         omnetpp::simtime_t start = omnetpp::simTime() + d / propagationSpeed;
         radios[i].transceiver->signalArrives(frame, start, start + duration, power);
+    };
+    if (!gridSearch) {
+        receiverChecks += static_cast<int64_t>(radios.size()) - 1;
+        for (std::size_t i = 0; i < radios.size(); i++)
+            offer(i);
+        return;
     }
+    gridCandidates(from, txPowerDbm, reached);
+    receiverChecks += static_cast<int64_t>(reached.size()) - 1;  // the sender is among them
+    for (std::size_t i : reached)
+        offer(i);
 }
 
 int RadioMedium::bestGateway(std::size_t from, double txPowerDbm)

@@ -39,15 +39,15 @@ class RadioMedium : public omnetpp::cSimpleModule
     double gridX0 = 0, gridY0 = 0;
     int gridColumns = 0, gridRows = 0;
     int64_t receiverChecks = 0;
-    std::vector<std::size_t> reached;  // transmit()'s candidates, kept to reuse the allocation
+    std::vector<std::size_t> reached;  // transmit()'s grid candidates, kept to reuse the allocation
 
     void initialize() override;
     void finish() override;
     double linkShadowing(std::size_t a, std::size_t b);
     double hashedShadowing(std::size_t a, std::size_t b) const;
     void buildGrid();
-    // The radios that may hear `from` at `txPowerDbm`, ascending: all of them, or those of the grid cells in reach.
-    void candidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out);
+    // "grid": the radios on `from`'s channel in the cells within reach at `txPowerDbm`, ascending.
+    void gridCandidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out);
     double pathLoss(const Radio &a, const Radio &b) const;  // dB, without shadowing
 
   public:
