@@ -68,37 +68,48 @@ def test_the_key_file_holds_every_block_the_store_took(delivery):
 
 def test_the_live_kme_serves_the_keys_a_run_exported(delivery, tmp_path):
     pytest.importorskip("aiohttp", reason="the live KME needs aiohttp (pip install 'qcity[kme]')")
-    import aiohttp
     from test_kme import KmeProcess
 
     from qcity.kms.certs import make_test_pki
-    from qcity.kms.server import client_ssl_context
 
     out, _ = delivery
     folder = out / "keys" / "KeyDelivery-0"
     make_test_pki(tmp_path / "certs", ["gateway", "controlCentre"])
     server = KmeProcess(tmp_path, [folder], tmp_path / "kme.db")
-    c = tmp_path / "certs"
-
-    async def round_trip():
-        m = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "gateway.pem", c / "gateway.key"))
-        sl = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "controlCentre.pem", c / "controlCentre.key"))
-        base = f"https://localhost:{server.port}/api/v1/keys"
-        async with aiohttp.ClientSession(connector=m) as ms, aiohttp.ClientSession(connector=sl) as ss:
-            async with ms.post(f"{base}/controlCentre/enc_keys", json={"number": 4, "size": 256}) as r:
-                enc = await r.json()
-            ids = [{"key_ID": k["key_ID"]} for k in enc["keys"]]
-            async with ss.post(f"{base}/gateway/dec_keys", json={"key_IDs": ids}) as r:
-                dec = await r.json()
-        return enc, dec
     try:
-        enc, dec = asyncio.run(round_trip())
+        enc, dec = asyncio.run(_round_trip(tmp_path / "certs", server.port, {"number": 4, "size": 256}))
     finally:
         server.stop()
     _, blocks = read_key_file(next(folder.glob("*.keys")))
     assert enc == dec
     # the first keys are the first bytes the run's link delivered
     assert base64.b64decode(enc["keys"][0]["key"]) == blocks[0].key[:32]
+
+
+async def _round_trip(certs: Path, port: int, request: dict, wait_for_keys: int = 0) -> tuple[dict, dict]:
+    """enc_keys as the gateway (master) with ``request``, then dec_keys as the control centre with the key IDs
+    it got; with ``wait_for_keys``, first until the KME's status holds that many keys (up to a minute)."""
+    import aiohttp
+
+    from qcity.kms.server import client_ssl_context
+
+    def session(sae: str) -> aiohttp.ClientSession:
+        ssl = client_ssl_context(certs / "ca.pem", certs / f"{sae}.pem", certs / f"{sae}.key")
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ssl))
+
+    base = f"https://localhost:{port}/api/v1/keys"
+    async with session("gateway") as master, session("controlCentre") as slave:
+        for _ in range(600 if wait_for_keys else 0):
+            async with master.get(f"{base}/controlCentre/status") as r:
+                if r.status == 200 and (await r.json())["stored_key_count"] >= wait_for_keys:
+                    break
+            await asyncio.sleep(0.1)
+        async with master.post(f"{base}/controlCentre/enc_keys", json=request) as r:
+            enc = await r.json()
+        ids = [{"key_ID": k["key_ID"]} for k in enc["keys"]]
+        async with slave.post(f"{base}/gateway/dec_keys", json={"key_IDs": ids}) as r:
+            dec = await r.json()
+    return enc, dec
 
 
 def test_a_bad_key_stream_qos_names_the_module(tmp_path):
@@ -153,11 +164,9 @@ def _wait_for_children(pid: int, timeout: float = 120) -> None:
 
 def test_the_live_kme_runs_a_simulation_itself_and_serves_its_keys_as_they_come(tmp_path):
     pytest.importorskip("aiohttp", reason="the live KME needs aiohttp (pip install 'qcity[kme]')")
-    import aiohttp
     from test_kme import KmeProcess
 
     from qcity.kms.certs import make_test_pki
-    from qcity.kms.server import client_ssl_context
 
     c = tmp_path / "certs"
     make_test_pki(c, ["gateway", "controlCentre"])
@@ -167,24 +176,9 @@ def test_the_live_kme_runs_a_simulation_itself_and_serves_its_keys_as_they_come(
     server = KmeProcess(tmp_path, [], tmp_path / "kme.db", "--simulate", str(INI), "-c", "KeyDelivery",
                         "--sim-time-limit", "2s", "--keys-dir", str(keys), cwd=tmp_path)
 
-    async def keys_when_they_come():
-        m = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "gateway.pem", c / "gateway.key"))
-        sl = aiohttp.TCPConnector(ssl=client_ssl_context(c / "ca.pem", c / "controlCentre.pem", c / "controlCentre.key"))
-        base = f"https://localhost:{server.port}/api/v1/keys"
-        async with aiohttp.ClientSession(connector=m) as ms, aiohttp.ClientSession(connector=sl) as ss:
-            for _ in range(600):  # the run needs a few seconds to start and deliver its first blocks
-                async with ms.get(f"{base}/controlCentre/status") as r:
-                    if r.status == 200 and (await r.json())["stored_key_count"] >= 2:
-                        break
-                await asyncio.sleep(0.1)
-            async with ms.post(f"{base}/controlCentre/enc_keys", json={"number": 2}) as r:
-                enc = await r.json()
-            ids = [{"key_ID": k["key_ID"]} for k in enc["keys"]]
-            async with ss.post(f"{base}/gateway/dec_keys", json={"key_IDs": ids}) as r:
-                dec = await r.json()
-        return enc, dec
     try:
-        enc, dec = asyncio.run(keys_when_they_come())
+        # the run needs a few seconds to start and deliver its first blocks
+        enc, dec = asyncio.run(_round_trip(c, server.port, {"number": 2}, wait_for_keys=2))
         _wait_for_children(server.proc.pid)  # the run ends, and the KME notices (it reaps the process)
     finally:
         log = server.stop()
