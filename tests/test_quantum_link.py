@@ -117,6 +117,39 @@ def test_toeplitz_hash_large_input_is_exact_and_checked():
         toeplitz_hash(x[:10], s[:5], 3)
 
 
+def test_toeplitz_hash_rejects_values_other_than_0_and_1_with_the_index():
+    x = np.zeros(100, dtype=np.uint8)
+    s = np.zeros(149, dtype=np.uint8)
+    x[37] = 2
+    with pytest.raises(ValueError, match="bits must hold 0/1 values, found 2 at index 37"):
+        toeplitz_hash(x, s, 50)
+    with pytest.raises(ValueError, match="seed must hold 0/1 values, found 255 at index 3"):
+        toeplitz_hash(np.zeros(100, np.uint8), np.array([0, 0, 0, 255] + [0] * 145, dtype=np.uint8), 50)
+
+
+def test_toeplitz_hash_rows_share_one_matrix():
+    rng = np.random.default_rng(8)
+    keys = rng.integers(0, 2, (2, 500), dtype=np.uint8)
+    s = rng.integers(0, 2, 500 + 200 - 1, dtype=np.uint8)
+    both = toeplitz_hash(keys, s, 200)
+    assert both.shape == (2, 200)
+    assert np.array_equal(both[1], _toeplitz_direct(keys[1], s, 200))
+
+
+def test_toeplitz_hash_portable_word_multiply_equals_the_instruction():
+    # The kernel uses the CPU's carry-less multiply where it has one; the portable path must give
+    # the same bits, across the Karatsuba split (24 words) and for unbalanced operands.
+    core = pytest.importorskip("qcity._core", reason="qcity's compiled kernel is not built")
+    rng = np.random.default_rng(9)
+    for n, m in ((64 * 24, 64 * 24 + 1), (5000, 300), (300, 5000), (64 * 97 + 13, 64 * 51 + 7)):
+        x = rng.integers(0, 2, n, dtype=np.uint8)
+        s = rng.integers(0, 2, n + m - 1, dtype=np.uint8)
+        fast = core.toeplitz_hash(x, s, m)
+        assert np.array_equal(fast, core.toeplitz_hash(x, s, m, portable=True))
+        rows = np.arange(0, m, max(1, m // 7))
+        assert all(fast[i] == int(np.dot(s[i : i + n][::-1].astype(np.int64), x)) % 2 for i in rows)
+
+
 def test_verification_tag_detects_a_single_flip():
     rng = np.random.default_rng(6)
     x = rng.integers(0, 2, 5000, dtype=np.uint8)

@@ -1,11 +1,14 @@
-// Quantum post-processing kernels: Cascade (cpp/quantum/cascade.h).
+// Quantum post-processing kernels: Cascade (cpp/quantum/cascade.h) and the Toeplitz hash
+// of privacy amplification (cpp/quantum/gf2poly.h).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "cascade.h"
+#include "gf2poly.h"
 
 namespace py = pybind11;
 
@@ -39,4 +42,29 @@ void register_quantum(py::module_ &m)
         return d;
     }, py::arg("alice"), py::arg("bob"), py::arg("block_sizes"), py::arg("seed"),
        "Cascade reconciliation of Bob's key against Alice's; returns the corrected key and leak counts.");
+
+    m.def("toeplitz_hash", [](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> bits,
+                              py::array_t<uint8_t, py::array::c_style | py::array::forcecast> seed, size_t outputLength,
+                              bool portable) {
+        if (bits.ndim() != 1 || seed.ndim() != 1)
+            throw py::value_error("toeplitz_hash: bits and seed must be 1-D arrays of 0/1");
+        const size_t n = static_cast<size_t>(bits.size());
+        if (n > 0 && outputLength > 0 && static_cast<size_t>(seed.size()) != n + outputLength - 1)
+            throw py::value_error("toeplitz_hash: seed must have n + m - 1 = " + std::to_string(n + outputLength - 1) +
+                                  " bits, got " + std::to_string(seed.size()));
+        py::array_t<uint8_t> out(static_cast<py::ssize_t>(outputLength));
+        const uint8_t *x = bits.data(), *s = seed.data();
+        uint8_t *y = out.mutable_data();
+        try {
+            py::gil_scoped_release release;  // reads and writes only the arrays' buffers
+            qcity::quantum::toeplitzHash(x, n, s, outputLength, y, portable);
+        }
+        catch (const std::invalid_argument &e) {
+            throw py::value_error(e.what());
+        }
+        return out;
+    }, py::arg("bits"), py::arg("seed"), py::arg("output_length"), py::arg("portable") = false,
+       "Toeplitz hash y = T x mod 2 with T[i, j] = seed[i - j + n - 1], by carry-less Karatsuba products.");
+    m.def("gf2_hardware_multiply", &qcity::quantum::gf2HardwareMultiply,
+          "Whether the Toeplitz hash uses the CPU's carry-less multiply instruction.");
 }
