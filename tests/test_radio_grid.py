@@ -59,3 +59,24 @@ def test_hashed_shadowing_changes_with_the_seed_and_not_otherwise(tmp_path):
     _, other = _run(tmp_path / "c", "seed-set=7")
     np.testing.assert_equal(again, first)
     assert any(v != other.get(k) for k, v in first.items() if v == v)
+
+
+def test_a_scale_sweep_on_a_dask_cluster_gives_the_local_sweeps_results(tmp_path):
+    # The Scale config's first two cities (100 and 1,000 devices) on two worker processes, against
+    # one local process: same events, fingerprints and scalars.
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed (pip install '.[dask]')")
+    from qcity.sim.sweep import sweep
+
+    def scalars(folder: Path):
+        df = results.get_scalars(results.read_result_files(str(folder)), include_runattrs=True)
+        return df[["runnumber", "module", "name", "value"]].sort_values(["runnumber", "module", "name"]).reset_index(drop=True)
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = sweep(INI, "Scale", runs=[0, 1], result_dir=str(tmp_path / "dask"), sim_time_limit="0.5s",
+                       dask_address=cluster.scheduler_address)
+    local = sweep(INI, "Scale", runs=[0, 1], result_dir=str(tmp_path / "local"), sim_time_limit="0.5s", jobs=1)
+    assert [(r.events, r.fingerprint) for r in remote] == [(r.events, r.fingerprint) for r in local]
+    assert local[1].events > local[0].events > 0
+    table = scalars(tmp_path / "local")
+    assert table.runnumber.nunique() == 2
+    assert scalars(tmp_path / "dask").equals(table)
