@@ -1,7 +1,6 @@
 #pragma once
 
 #include <deque>
-#include <list>
 #include <unordered_map>
 
 #include "../energy/Battery.h"
@@ -60,7 +59,9 @@ class CsmaMac : public omnetpp::cSimpleModule, public PowerListener, public Asso
     int ackTurnarounds = 0;  // ACKs of ours waiting for the radio to turn around
     bool listening = false;
     bool poweredOff = false;
-    std::list<Signal> signals;
+    // A deque keeps Signal addresses (held by RX_START/RX_END) valid under push_back and pop_front,
+    // and is far kinder to the cache than a list when thousands of radios hear each frame.
+    std::deque<Signal> signals;
     std::unordered_map<int, int64_t> lastSeq;  // per sender: the last sequence number passed up (802.15.4 DSN check)
     omnetpp::cMessage *backoffTimer = nullptr, *ccaTimer = nullptr, *txTimer = nullptr, *ackTimer = nullptr;
     omnetpp::cMessage *listenTimer = nullptr;

@@ -121,13 +121,17 @@ void RadioMedium::gridCandidates(std::size_t from, double txPowerDbm, std::vecto
     };
     int cx0 = cell(src.x - reach, gridX0, gridColumns), cx1 = cell(src.x + reach, gridX0, gridColumns);
     int cy0 = cell(src.y - reach, gridY0, gridRows), cy1 = cell(src.y + reach, gridY0, gridRows);
+    // a disc, not the cells' square: radios in the corners are out of reach (the slack keeps rounding from
+    // ever leaving out a radio at the edge)
+    double reach2 = reach * reach * (1 + 1e-9);
     const auto &grid = cells[src.channel];  // radios hear only their own channel
     for (int cy = cy0; cy <= cy1; cy++)
-        for (int cx = cx0; cx <= cx1; cx++) {
-            const std::vector<std::size_t> &here = grid[static_cast<std::size_t>(cy) * gridColumns + cx];
-            out.insert(out.end(), here.begin(), here.end());
-        }
-    std::sort(out.begin(), out.end());  // the exhaustive search's order: same receivers, same event order
+        for (int cx = cx0; cx <= cx1; cx++)
+            for (std::size_t i : grid[static_cast<std::size_t>(cy) * gridColumns + cx]) {
+                double dx = radios[i].x - src.x, dy = radios[i].y - src.y;
+                if (dx * dx + dy * dy <= reach2)
+                    out.push_back(i);
+            }
 }
 
 double RadioMedium::pathLoss(const Radio &a, const Radio &b) const
@@ -146,28 +150,39 @@ void RadioMedium::transmit(std::size_t from, const MacFrame *frame, double txPow
 {
     Enter_Method_Silent();
     const Radio &src = radios.at(from);
-    auto offer = [&](std::size_t i) {  // radio i hears the frame if it is above the interference floor
-        if (i == from || radios[i].channel != src.channel)
-            return;
-        double power = meanReceivedPower(from, i, txPowerDbm);
-        if (shadowingPerFrame && shadowingStdDev > 0)
-            power -= normal(0, shadowingStdDev);
-        if (power < interferenceFloorDbm)
-            return;
+    auto deliver = [&](std::size_t i, double power) {
         double d = std::hypot(src.x - radios[i].x, src.y - radios[i].y);
         omnetpp::simtime_t start = omnetpp::simTime() + d / propagationSpeed;
         radios[i].transceiver->signalArrives(frame, start, start + duration, power);
     };
     if (!gridSearch) {
         receiverChecks += static_cast<int64_t>(radios.size()) - 1;
-        for (std::size_t i = 0; i < radios.size(); i++)
-            offer(i);
+        for (std::size_t i = 0; i < radios.size(); i++) {
+            if (i == from || radios[i].channel != src.channel)
+                continue;
+            double power = meanReceivedPower(from, i, txPowerDbm);
+            if (shadowingPerFrame && shadowingStdDev > 0)
+                power -= normal(0, shadowingStdDev);
+            if (power >= interferenceFloorDbm)  // radio i hears the frame above the interference floor
+                deliver(i, power);
+        }
         return;
     }
+    // No random draws here (the grid needs hashed shadowing or none), so the powers can be computed in
+    // any order; only the receivers are then sorted, to deliver in the exhaustive search's order.
     gridCandidates(from, txPowerDbm, reached);
     receiverChecks += static_cast<int64_t>(reached.size()) - 1;  // the sender is among them
-    for (std::size_t i : reached)
-        offer(i);
+    heard.clear();
+    for (std::size_t i : reached) {
+        if (i == from)
+            continue;
+        double power = meanReceivedPower(from, i, txPowerDbm);
+        if (power >= interferenceFloorDbm)
+            heard.emplace_back(i, power);
+    }
+    std::sort(heard.begin(), heard.end());
+    for (const auto &[i, power] : heard)
+        deliver(i, power);
 }
 
 int RadioMedium::bestGateway(std::size_t from, double txPowerDbm)

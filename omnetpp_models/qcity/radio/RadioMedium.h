@@ -39,14 +39,16 @@ class RadioMedium : public omnetpp::cSimpleModule
     double gridX0 = 0, gridY0 = 0;
     int gridColumns = 0, gridRows = 0;
     int64_t receiverChecks = 0;
-    std::vector<std::size_t> reached;  // transmit()'s grid candidates, kept to reuse the allocation
+    // transmit()'s grid candidates and the receivers among them (index, power dBm), kept to reuse the allocations
+    std::vector<std::size_t> reached;
+    std::vector<std::pair<std::size_t, double>> heard;
 
     void initialize() override;
     void finish() override;
     double linkShadowing(std::size_t a, std::size_t b);
     double hashedShadowing(std::size_t a, std::size_t b) const;
     void buildGrid();
-    // "grid": the radios on `from`'s channel in the cells within reach at `txPowerDbm`, ascending.
+    // "grid": the radios on `from`'s channel within reach at `txPowerDbm` (found through the cells), in no order.
     void gridCandidates(std::size_t from, double txPowerDbm, std::vector<std::size_t> &out);
     double pathLoss(const Radio &a, const Radio &b) const;  // dB, without shadowing
 
