@@ -22,7 +22,7 @@ def lp_lower_bound(inst: Instance, ready: np.ndarray | None = None) -> float:
         raise ValueError(f"ready needs one non-negative time per machine ({m}), got {r.tolist()}")
     order = np.argsort(r, kind="stable")
     if not np.any(r > 0):
-        lp = _makespan_lp(inst.etc, r)
+        lp = _free_machines_lp(inst)[0]
     else:
         lp = min(max(_makespan_lp(inst.etc[:, order[:k]], r[order[:k]]), r[order[k - 1]]) for k in range(1, m + 1))
     return max(lp, float((inst.etc + r).min(axis=1).max()))
@@ -36,10 +36,17 @@ def lp_machine_prices(inst: Instance) -> np.ndarray:
     LP would put task t, which the local search uses to steer tasks (qcity.scheduling.localsearch).
     A small floor keeps every machine's work from being free.
     """
-    _, prices = _makespan_lp(inst.etc, np.zeros(inst.machines), with_prices=True)
-    prices = np.abs(prices)
+    prices = np.abs(_free_machines_lp(inst)[1])
     top = prices.max()
     return np.maximum(prices / top, 1e-6) if top > 0 else np.ones(inst.machines)
+
+
+def _free_machines_lp(inst: Instance) -> tuple[float, np.ndarray]:
+    """The makespan LP with every machine free at 0: its optimum and load prices, solved once per instance
+    (an MF-MBO round needs the bound for the fuzzy objective and the prices for the local search)."""
+    if "free_machines_lp" not in inst.cache:
+        inst.cache["free_machines_lp"] = _makespan_lp(inst.etc, np.zeros(inst.machines), with_prices=True)
+    return inst.cache["free_machines_lp"]
 
 
 def _makespan_lp(etc: np.ndarray, ready: np.ndarray, with_prices: bool = False):
@@ -47,11 +54,21 @@ def _makespan_lp(etc: np.ndarray, ready: np.ndarray, with_prices: bool = False):
 
     t, m = etc.shape
     solver = pywraplp.Solver.CreateSolver("GLOP")
+    inf = solver.infinity()
     x = [[solver.NumVar(0, 1, "") for _ in range(m)] for _ in range(t)]
-    c = solver.NumVar(0, solver.infinity(), "C")
+    c = solver.NumVar(0, inf, "C")
+    # Coefficients are set one by one: building expression objects term by term costs far more in Python.
     for i in range(t):
-        solver.Add(sum(x[i]) == 1)
-    capacity = [solver.Add(float(ready[j]) + sum(etc[i, j] * x[i][j] for i in range(t)) <= c) for j in range(m)]
+        assign = solver.Constraint(1, 1)  # sum_m x_im = 1
+        for j in range(m):
+            assign.SetCoefficient(x[i][j], 1)
+    capacity = []
+    for j in range(m):
+        load = solver.Constraint(-inf, -float(ready[j]))  # sum_t e_tj x_tj - C <= -r_j
+        for i in range(t):
+            load.SetCoefficient(x[i][j], float(etc[i, j]))
+        load.SetCoefficient(c, -1)
+        capacity.append(load)
     solver.Minimize(c)
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the LP relaxation did not solve to optimality")

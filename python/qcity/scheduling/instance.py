@@ -15,7 +15,7 @@ then the tasks x machines times, task-major, any whitespace between them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,9 @@ class Instance:
     etc: np.ndarray  # tasks x machines, seconds
     active_power: np.ndarray  # W per machine while computing
     idle_power: np.ndarray  # W per machine while idle
+    # results computed once per instance (qcity.scheduling.bounds' makespan LP); instances are not changed
+    # after they are made
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.etc.ndim != 2 or self.etc.shape[0] < 1 or self.etc.shape[1] < 1:
@@ -95,13 +98,13 @@ def read_hcsp(path: str | Path, power_seed: int = 0) -> Instance:
         raise QcityError(f"needs at least one task and one machine, the header says {tasks} x {machines}", str(path), 1)
     values: list[float] = []
     for number, line in enumerate(lines[1:], start=2):
-        for field in line.split():
+        for word in line.split():
             try:
-                v = float(field)
+                v = float(word)
             except ValueError:
-                raise QcityError(f"{field!r} is not a number", str(path), number) from None
+                raise QcityError(f"{word!r} is not a number", str(path), number) from None
             if not np.isfinite(v) or v < 0:
-                raise QcityError(f"{field!r}: times must be finite and non-negative", str(path), number)
+                raise QcityError(f"{word!r}: times must be finite and non-negative", str(path), number)
             values.append(v)
     expected = tasks * machines
     if len(values) != expected:
