@@ -147,4 +147,4 @@ def test_synth_command(tmp_path, capsys):
     assert main(["synth", "flows-bot-iot", str(logs), "-n", "5", "-o", str(out), "--share", "scan"]) == 1
     assert main(["synth", "bot-iot", str(logs / "seed0-gateway[0].csv"), "-n", "5", "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "--share takes CLASS=SHARE" in err and "not the expected schema" in err
+    assert "--share takes CLASS=SHARE" in err and "not a Bot-IoT file: missing column(s) category" in err

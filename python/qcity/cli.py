@@ -234,6 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="class shares instead of the sample's (repeatable; normalised; classes not named get none)")
     p_sy.add_argument("--debug", action="store_true", help="show Python tracebacks")
     p_sy.set_defaults(func=_cmd_synth)
+    p_ds = sub.add_parser("dataset", help="read IDS dataset files (TON_IoT, Bot-IoT, Edge-IIoTset in any published "
+                          "layout): the layout found, rows, rows that fit, and the values that do not")
+    p_ds.add_argument("files", nargs="+", help="dataset files (the loader is chosen by each file's header)")
+    p_ds.add_argument("--issues", type=int, default=5, metavar="N", help="list the first N values that do not fit "
+                      "(default 5)")
+    p_ds.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    p_ds.set_defaults(func=_cmd_dataset)
     kms_cli.add_parser(sub)
     return parser
 
@@ -270,6 +277,21 @@ def _parse_shares(items: list[str]) -> dict[str, float] | None:
         if not sep or not name:
             raise QcityError(f"--share takes CLASS=SHARE, got {item!r}")
     return shares or None
+
+
+def _cmd_dataset(args) -> int:
+    from .ids.data.datasets import load_dataset
+
+    for name in args.files:
+        data = load_dataset(name)
+        fitting = int(data.frame["schema_ok"].sum())
+        classes = ", ".join(f"{k} {v}" for k, v in data.frame[data.category].value_counts().items())
+        print(f"{name}: {data.layout}; {len(data.frame)} rows, {fitting} fit the schema; {data.category}: {classes}")
+        for column, count in data.issues.groupby("column").size().items():
+            print(f"  {count} value(s) in {column} do not fit")
+        for line, column, problem in data.issues.head(args.issues).itertuples(index=False):
+            print(f"  {name}:{line}: {column}: {problem}")
+    return 0
 
 
 def _cmd_synth(args) -> int:
