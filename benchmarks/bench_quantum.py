@@ -5,8 +5,10 @@
 - Privacy amplification of 10^6 bits (Toeplitz): qcity (carry-less Karatsuba in C++) vs TNO's
   PrivacyAmplification, randextract's ToeplitzHashing and a SciPy FFT convolution, same key and seed.
 - Key rate vs distance: time per point, qcity's decoy-BB84 rate vs TNO's fully asymptotic BB84 estimate.
+- Finite-key decoy BB84 (three intensities fixed): qcity (Lim et al. 2014) vs TNO's BB84FiniteKeyRateEstimate
+  at the same intensities, probabilities, link and block sizes: key per pulse and time per point.
 
-    pip install '.[bench]' && python benchmarks/bench_quantum.py [--only pa|cascade|keyrate]
+    pip install '.[bench]' && python benchmarks/bench_quantum.py [--only pa|cascade|keyrate|finite]
 """
 
 from __future__ import annotations
@@ -129,6 +131,40 @@ def bench_keyrate(points: int = 50) -> dict:
     return {"qcity_ms_per_point": ours * 1e3, "tno_ms_per_point": theirs * 1e3}
 
 
+def bench_finite_key(blocks=(1e8, 1e10, 1e12), distances=(25, 50, 75)) -> list[dict]:
+    """Both finite-key estimates on the GYS link with the detector conventions matched as in
+    tests/test_keyrate.py (TNO: two detectors, misalignment as polarisation drift)."""
+    import math
+    import warnings
+
+    from tno.quantum.communication.qkd_key_rate.quantum import Detector
+    from tno.quantum.communication.qkd_key_rate.quantum.bb84 import BB84FiniteKeyRateEstimate
+
+    from qcity.quantum.finitekey import ThreeIntensities, asymptotic_key_rate, finite_key_rate
+
+    link, proto = LinkParameters(), ThreeIntensities()
+    detector = Detector(name="GYS", jitter_source=0, jitter_detector=0, dead_time=0, detection_window=1,
+                        efficiency_system=1, polarization_drift=math.asin(math.sqrt(link.e_detector)),
+                        error_detector=0, interval=1, dark_count_rate=1 - math.sqrt(1 - link.y0),
+                        efficiency_party=link.eta_bob)
+    basis = [proto.p_key_basis * p for p in proto.p]  # TNO: probability of each intensity in each basis
+    rows = []
+    for pulses in blocks:
+        tno = BB84FiniteKeyRateEstimate(detector=detector, number_of_pulses=int(pulses), number_of_decoy=2)
+        for d in distances:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t = time.perf_counter()
+                theirs = float(np.ravel(tno.compute_rate(list(proto.mu), link.alpha_db_per_km * d, basis, basis))[0])
+                theirs_s = time.perf_counter() - t
+            t = time.perf_counter()
+            ours = finite_key_rate(pulses, d, link, proto)
+            ours_s = time.perf_counter() - t
+            rows.append({"pulses": pulses, "km": d, "qcity": ours, "qcity_asymptotic": asymptotic_key_rate(d, link, proto),
+                         "tno": theirs, "qcity_ms": ours_s * 1e3, "tno_ms": theirs_s * 1e3})
+    return rows
+
+
 def _time(fn) -> float:
     t = time.perf_counter()
     fn()
@@ -139,7 +175,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000, help="key length for Cascade")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", choices=("cascade", "pa", "keyrate"), help="run one of the three benchmarks")
+    ap.add_argument("--only", choices=("cascade", "pa", "keyrate", "finite"), help="run one of the three benchmarks")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     if args.only in (None, "cascade"):
@@ -159,6 +195,13 @@ def main() -> None:
         kr = bench_keyrate()
         print(f"key rate vs distance: qcity {kr['qcity_ms_per_point']:.2f} ms/point (decoy BB84, optimal mu), "
               f"TNO {kr['tno_ms_per_point']:.2f} ms/point (fully asymptotic BB84, optimal mu)")
+    if args.only in (None, "finite"):
+        print("\nfinite-key decoy BB84, intensities (0.5, 0.1, 0), probabilities (0.8, 0.1, 0.1), GYS link:")
+        print("| pulses | km | qcity key/pulse | qcity asymptotic | TNO key/pulse | qcity ms | TNO ms |")
+        print("|---|---|---|---|---|---|---|")
+        for r in bench_finite_key():
+            print(f"| {r['pulses']:.0e} | {r['km']} | {r['qcity']:.3e} | {r['qcity_asymptotic']:.3e} | {r['tno']:.3e} "
+                  f"| {r['qcity_ms']:.3f} | {r['tno_ms']:.1f} |")
 
 
 if __name__ == "__main__":
