@@ -26,7 +26,7 @@ from qcity.cli import run_script
 from qcity.reports.detection import federation_costs, gateway_rows, per_kind, run_metrics, summarise
 from qcity.reports.figures import adr_bars
 
-VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "fedavg_weighted", "local"]
+VARIANT_ORDER = ["rules", "fedavg", "fedavg_dp", "fedavg_weighted", "fedavg_kinds", "fedavg_kinds_dp", "fedavg_personal", "local"]
 KIND_ORDER = ["flood", "scan", "spoof", "botnet", "mitm"]
 
 

@@ -17,7 +17,7 @@ from qcity.crypto.session import TamperedMessage
 from qcity.ids.federated import aggregation as fl
 from qcity.ids.federated.hooks import Client, Server
 from qcity.ids.flow.hooks import DEFAULT_MODEL, FederatedDetector, federated_start
-from qcity.ids.flow.logistic import LogisticDetector
+from qcity.ids.flow.logistic import LogisticDetector, _balanced_weights
 from qcity.ids.flow.records import FEATURE_NAMES, RECORD_COLUMNS, features, records_frame
 from qcity.reports.detection import federation_costs
 from qcity.sim.runner import execute_run
@@ -212,6 +212,44 @@ def test_attack_weighted_averaging_is_the_weighted_mean_of_the_clients_updates()
     assert not np.allclose(expected, np.mean(updates, axis=0), atol=1e-3)  # not what equal weights give
     with pytest.raises(ValueError, match="weights add up to 0"):
         fl.weighted_mean(np.zeros(4))
+
+
+def test_kind_balancing_gives_a_rare_attack_kind_its_share():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.0])
+    kinds = np.array([0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3])  # nine scans, one spoofed reading
+    w = _balanced_weights(y, kinds)
+    assert w.sum() == pytest.approx(1) and w[:4].sum() == pytest.approx(0.5)
+    assert w[13] == pytest.approx(0.25) and w[4:13].sum() == pytest.approx(0.25)  # each kind present: an equal share
+    assert np.array_equal(_balanced_weights(y, None), np.where(y > 0, 0.5 / 10, 0.5 / 4))  # labels only: as before
+    assert np.allclose(_balanced_weights(y[4:], kinds[4:]), [0.5 / 9] * 9 + [0.5])  # no normal records
+    with pytest.raises(ValueError, match="one attack kind per record"):
+        _balanced_weights(y, kinds[:3])
+
+
+def test_the_personal_model_is_trained_locally_and_kept_near_the_global_one():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] > 0.5).astype(float)
+    start = LogisticDetector.untrained(3)
+    anchor = np.array([0.0, 0.0, 0.0, -1.0])
+    free = start.with_parameters(np.zeros(4)).fit(x, y, steps=200)
+    held = [start.with_parameters(np.zeros(4)).fit(x, y, steps=200, anchor=anchor, prox=p) for p in (0.5, 3.0)]
+    distance = [np.linalg.norm(m.parameters() - anchor) for m in [free, *held]]
+    assert distance[0] > 5 * distance[1] > 5 * distance[2]  # the stronger the pull, the nearer the anchor
+    # in the protocol: the detector gets the personal model, the server still gets the same global update
+    rng = np.random.default_rng(5)
+    server, clients = _federation(2, "noise=0 balance=kinds personal=0.1")
+    data = [_records(rng, 40, 10), _records(rng, 50, 0)]
+    for c, (recs, labels) in zip(clients, data):
+        c({"event": "observe", "window": 2.0, "flows": recs, "labels": labels, "kinds": [3 * int(a) for a in labels]})
+    _round(server, clients, 0, ["qkd", "qkd"])
+    models, _, _ = _round(server, clients, 1, ["qkd", "qkd"])
+    assert not np.allclose(models[0], models[1])  # each gateway its own
+    assert np.allclose(models[0], clients[0].personal.parameters()) and not np.allclose(models[0], clients[0].model.parameters())
+    with pytest.raises(ValueError, match="only labels=truth knows"):
+        Client()({"event": "setup", "settings": "balance=kinds labels=rules", "gateway": 0, "seed": 1})
+    with pytest.raises(ValueError, match="personal must not be negative"):
+        Client()({"event": "setup", "settings": "personal=-1", "gateway": 0, "seed": 1})
 
 
 FEDERATED_CITY = ATTACKED_CITY + """SmartCity.federation = "fedavg"

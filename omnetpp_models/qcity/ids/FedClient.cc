@@ -31,10 +31,14 @@ void FedClient::initialize()
 void FedClient::observe(const Value &records, const std::vector<int> &labels, double window)
 {
     Enter_Method_Silent();
-    Value flags = Value::list();
-    for (int label : labels)
+    // labels are the flows' attack kinds (AttackKind.h): the binary flags, and the kinds for per-kind weighting
+    Value flags = Value::list(), kinds = Value::list();
+    for (int label : labels) {
         flags.append(label != 0);
-    fedHook(Value::dict({{"event", "observe"}, {"settings", settings}, {"window", window}, {"flows", records}, {"labels", flags}}));
+        kinds.append(label);
+    }
+    fedHook(Value::dict({{"event", "observe"}, {"settings", settings}, {"window", window}, {"flows", records},
+                         {"labels", flags}, {"kinds", kinds}}));
 }
 
 void FedClient::adoptModel(const Value &reply)

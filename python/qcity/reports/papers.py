@@ -108,7 +108,8 @@ MEASURES: dict[str, Measure] = {
                              "sentPk, rxPk, endToEndDelay:mean, chosenTrust:mean, chosenCompromised",
                              "per run (5 seed sets, common random numbers), mean and 95 % interval",
                              "delivery ratio, ms, trust in [0, 1]"),
-    "federated": Measure("smartcity Federated (rules, fedavg, fedavg_dp, fedavg_weighted, local)",
+    "federated": Measure("smartcity Federated (rules, fedavg, fedavg_dp, fedavg_weighted, fedavg_kinds, fedavg_kinds_dp, "
+                         "fedavg_personal, local)",
                          "<gateway>.tap <kind>Flows/<kind>Detected from 60 s, <gateway>.ids eavesdropDetected",
                          "per attack kind, detected over attack flows per run; mean over runs", "share"),
     "puf": Measure("offline: qcity.crypto.puf (100 devices x 20 attempts, arbiter PUF with read noise)",

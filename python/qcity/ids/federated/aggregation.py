@@ -174,12 +174,13 @@ def weighted_mean(total: np.ndarray) -> np.ndarray:
     return total[:-1] / total[-1]
 
 
-def local_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
-    """What local training moves the model's parameters by (zero without data)."""
+def local_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, steps: int, learning_rate: float,
+                 groups: np.ndarray | None = None) -> np.ndarray:
+    """What local training moves the model's parameters by (zero without data); ``groups``: see LogisticDetector.fit."""
     start = model.parameters()
     if len(x) == 0:
         return np.zeros_like(start)
-    trained = model.with_parameters(start).fit(x, y, steps=steps, learning_rate=learning_rate)
+    trained = model.with_parameters(start).fit(x, y, steps=steps, learning_rate=learning_rate, groups=groups)
     return trained.parameters() - start
 
 
@@ -190,9 +191,13 @@ TRAINING_DEFAULTS: dict[str, float] = {"steps": 50.0, "learning_rate": 0.5, "cli
 
 
 def private_update(model: LogisticDetector, x: np.ndarray, y: np.ndarray, *, steps: int, learning_rate: float,
-                   clip_norm: float, noise_multiplier: float, clients: int, rng: np.random.Generator) -> np.ndarray:
-    """One client's contribution to a round: its local update, clipped, with its share of the noise."""
-    update = clip(local_update(model, x, y, steps, learning_rate), clip_norm)
+                   clip_norm: float, noise_multiplier: float, clients: int, rng: np.random.Generator,
+                   groups: np.ndarray | None = None) -> np.ndarray:
+    """One client's contribution to a round: its local update, clipped, with its share of the noise.
+
+    How the client weights its own records (``groups``) happens before the clipping, so the
+    privacy accounting (clip norm and noise) is the same whatever the weighting."""
+    update = clip(local_update(model, x, y, steps, learning_rate, groups), clip_norm)
     return update + noise_share(len(update), clip_norm, noise_multiplier, clients, rng)
 
 

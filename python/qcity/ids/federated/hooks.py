@@ -49,8 +49,16 @@ from .aggregation import (
 )
 
 #: settings both sides read (``settings`` parameter of FedClient and FedServer, "key=value ...")
-DEFAULTS: dict[str, float | str] = {**TRAINING_DEFAULTS, "buffer": 4000.0, "labels": "truth", "weighting": "equal"}
+DEFAULTS: dict[str, float | str] = {**TRAINING_DEFAULTS, "buffer": 4000.0, "labels": "truth", "weighting": "equal",
+                                    "balance": "labels", "personal": 0.0}
 LABEL_SOURCES = ("truth", "rules")
+#: how a client weights its records when it trains: normal against attack records (half each), or normal
+#: against each attack kind it holds (half to normal, the other half shared equally by the kinds), which
+#: needs the kinds, so labels=truth; local, so the privacy accounting is unchanged
+BALANCES = ("labels", "kinds")
+# personal > 0: the gateway judges flows with a personal model trained on its own records and kept near each
+# round's global model by a proximal term of that strength (Ditto); the global model, its updates and their
+# privacy accounting are unchanged, and the personal model never leaves the gateway
 #: how the server averages: every client alike (DP-FedAvg), or by attack records held ((attacks + 1) / (buffer + 1),
 #: so a gateway that saw attacks counts for more than the many that saw only normal traffic)
 WEIGHTINGS = ("equal", "attacks")
@@ -66,6 +74,10 @@ def _settings(text: str) -> dict[str, float | str]:
         raise ValueError(f"labels must be one of {LABEL_SOURCES}, got {s['labels']!r}")
     if s["weighting"] not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {s['weighting']!r}")
+    if s["balance"] not in BALANCES:
+        raise ValueError(f"balance must be one of {BALANCES}, got {s['balance']!r}")
+    if s["balance"] == "kinds" and s["labels"] != "truth":
+        raise ValueError("balance=kinds weights records by their attack kind, which only labels=truth knows")
     if s["weighting"] != "equal" and float(s["noise"]) > 0:
         # the sum of the weights reaches the server in the clear (after unmasking), and the
         # privacy accounting covers the updates only
@@ -74,7 +86,7 @@ def _settings(text: str) -> dict[str, float | str]:
     for key in ("steps", "buffer"):
         if s[key] < 1:
             raise ValueError(f"{key} must be at least 1, got {s[key]:g}")
-    for key in ("learning_rate", "clip", "noise"):
+    for key in ("learning_rate", "clip", "noise", "personal"):
         if s[key] < 0:
             raise ValueError(f"{key} must not be negative, got {s[key]:g}")
     if not 0 < s["delta"] < 1:
@@ -135,7 +147,9 @@ class Client(EventHook):
         self.masker: PairwiseMasker | None = None
         self.x = np.empty((0, len(FEATURE_NAMES)))
         self.y = np.empty(0)
+        self.kinds = np.empty(0, int)
         self.model = federated_start()
+        self.personal = federated_start()
         self.rules = ThresholdDetector()
         super().__init__()
 
@@ -174,7 +188,12 @@ class Client(EventHook):
         keep = int(self.s["buffer"])
         self.x = np.vstack([self.x, x])[-keep:]
         self.y = np.concatenate([self.y, y])[-keep:]
+        kinds = np.asarray(a.get("kinds", y), int)  # ground-truth attack kinds (0 normal), as the FlowTap knows them
+        self.kinds = np.concatenate([self.kinds, kinds])[-keep:]
         return {}
+
+    def _groups(self) -> np.ndarray | None:
+        return self.kinds if self.s["balance"] == "kinds" else None
 
     def _model(self, a: dict) -> dict:
         """The global model of a round: opened, kept to train from, and given to the detector once it has been trained."""
@@ -182,13 +201,22 @@ class Client(EventHook):
         message = np.frombuffer(plain, dtype="<f8")
         aggregated, params = int(message[0]), message[1:]  # rounds the global model has been through
         self.model = self.model.with_parameters(params)
-        return {"model": params.tolist() if aggregated > 0 else None}
+        if aggregated == 0:
+            return {"model": None}
+        prox = float(self.s["personal"])
+        if prox > 0 and len(self.y):
+            s = self.s
+            self.personal = self.personal.fit(self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
+                                              groups=self._groups(), anchor=params, prox=prox)
+            return {"model": self.personal.parameters().tolist()}
+        return {"model": params.tolist()}
 
     def _train(self, a: dict) -> dict:
         """This round's update: trained, clipped, noised, masked, sealed."""
         s, r = self.s, int(a["round"])
         update = private_update(self.model, self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
-                                clip_norm=float(s["clip"]), noise_multiplier=float(s["noise"]), clients=self.clients, rng=self.rng)
+                                clip_norm=float(s["clip"]), noise_multiplier=float(s["noise"]), clients=self.clients, rng=self.rng,
+                                groups=self._groups())
         if s["weighting"] == "attacks":
             update = weighted(update, (float(self.y.sum()) + 1) / (float(s["buffer"]) + 1))
         words = masked_update(update, self.masker, r)
@@ -204,7 +232,8 @@ class Client(EventHook):
         if len(self.y) == 0:
             return {"model": None, "records": 0}
         s = self.s
-        self.model = self.model.fit(self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]))
+        self.model = self.model.fit(self.x, self.y, steps=int(s["steps"]), learning_rate=float(s["learning_rate"]),
+                                    groups=self._groups())
         return {"model": self.model.parameters().tolist(), "records": len(self.y)}
 
 

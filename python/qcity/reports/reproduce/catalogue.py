@@ -41,7 +41,7 @@ STEPS: dict[str, Sweep | Compute] = {s.name: s for s in (
           quick=("repeat=2", "sim-time-limit=20s"), cost=1.5, purpose="greedy on the trained tables"),
     Compute("trust-summary", seed000.summarise_trust, after=seed000.TRUST_STEPS, cost=2),
     Sweep("Federated", "smartcity", "Federated", quick=(_ONE_REPETITION,), cost=8,
-          purpose="rules, FedAvg, FedAvg + DP, attack-weighted FedAvg, local training"),
+          purpose="rules, FedAvg, FedAvg + DP, attack-weighted, kind-balanced and personalised FedAvg, local training"),
     Compute("Federated-summary", seed000.summarise_federated, after=("Federated",), cost=4),
     Compute("puf", seed000.compute_puf, cost=10, purpose="Q-PUF error rates, modelling attack, costs"),
     Compute("scheduling", seed000.compute_scheduling, cost=30, purpose="MF-MBO, MBO, GA, PSO, Min-Min, CP-SAT"),

@@ -147,7 +147,8 @@ def federated(context: Context) -> ArtefactResult:
     overall.condition = "every kind shown"
     rows.append(overall)
     table = kinds.groupby(["variant", "kind"]).adr.mean().unstack()
-    order = [v for v in ("rules", "fedavg", "fedavg_dp", "fedavg_weighted", "local") if v in table.index]
+    order = [v for v in ("rules", "fedavg", "fedavg_dp", "fedavg_weighted", "fedavg_kinds", "fedavg_kinds_dp",
+                          "fedavg_personal", "local") if v in table.index]
     table = table.reindex(order)
     figure = adr_bars(table, "Seed 000 federated detection: ADR per attack kind (qcity; the paper gives no numbers)",
                       "variant", str(context.artefact_dir(key) / f"{key}.png"))
