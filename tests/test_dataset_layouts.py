@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from qcity.ids.data.bot_iot import BOT_IOT_5PC, BOT_IOT_BEST10, BOT_IOT_FULL
@@ -240,3 +241,21 @@ def test_the_dataset_command_reports_layout_rows_and_misfits(tmp_path, capsys):
     assert f"{path}:6: sphone_signal: not 0/1 or false/true: 'maybe'" in out
     assert main(["dataset", str(_write(tmp_path / "one.txt", ["hello"]))]) == 1
     assert "one.txt:1: no known dataset layout" in capsys.readouterr().err
+
+
+def test_per_class_detection_on_time_blocks_has_intervals_and_cannot_leak():
+    pytest.importorskip("sklearn")
+    from qcity.ids.evaluate import blocked_binary_detection, time_block_folds
+
+    rng = np.random.default_rng(3)
+    # runs of one class, as the TON_IoT files come: 300 normal, 200 of kind a, 100 of kind b
+    category = pd.Series(["normal"] * 300 + ["a"] * 200 + ["b"] * 100)
+    y = (category != "normal").to_numpy(int)
+    x = np.column_stack([rng.normal(size=600) + 3 * (category == "a"), rng.normal(size=600)])  # only "a" separable
+    for test in time_block_folds(category, 5):
+        assert set(category[test]) == {"normal", "a", "b"}  # every class in every fold, each as one block
+    folds, per_class = blocked_binary_detection(x, y, category, folds=5)
+    assert set(folds.detector) == {"qcity_logistic", "random_forest", "logistic_regression"} and len(folds) == 15
+    table = per_class.set_index(["detector", "class"])
+    assert table.loc[("random_forest", "a"), "adr"] > 0.8 > table.loc[("random_forest", "b"), "adr"]
+    assert (table[["adr_ci", "f1_ci"]] >= 0).all().all() and table.loc[("qcity_logistic", "a"), "rows"] == 200

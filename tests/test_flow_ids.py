@@ -275,7 +275,7 @@ def test_sklearn_detectors_on_the_real_samples(shared_data):
     x, y, category = ton_iot_telemetry_features(ton)
     assert x.shape == (400, 3)  # temperature and the two conditions; no timestamps (they would leak the class)
     table = cross_validate_binary(x, y, category).set_index("detector")
-    assert set(table.index) == {"random_forest", "logistic_regression"}
+    assert set(table.index) == {"qcity_logistic", "random_forest", "logistic_regression"}
     assert table[["adr", "fpr", "precision", "f1"]].apply(lambda c: c.between(0, 1)).all().all()
     assert {"adr_ddos", "adr_backdoor", "adr_xss"} <= set(table.columns)
     bot = load_bot_iot(shared_data / "bot_iot_sample.tsv")
