@@ -146,6 +146,16 @@ def federated(context: Context) -> ArtefactResult:
                         why="" if all(caught) else "the kinds below the threshold are named in the rows above")
     overall.condition = "every kind shown"
     rows.append(overall)
+    personal = kinds[(kinds.variant == "fedavg_personal") & (kinds.kind != "eavesdrop")]
+    if len(personal):  # the same federation with personal models at the gateways (Ditto), noise 1
+        by_kind = personal.groupby("kind").adr.mean()
+        caught_p = by_kind >= CAUGHT
+        row = claim_row(ref, bool(caught_p.all()), f"{int(caught_p.sum())} of {len(by_kind)} flow attack kinds caught "
+                        "with personal models (FedAvg + DP, noise 1, balanced by kind): "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in by_kind.items()),
+                        why="" if caught_p.all() else "below the threshold: " + ", ".join(by_kind[~caught_p].index))
+        row.condition = "every flow attack kind, personalised FedAvg"
+        rows.append(row)
     table = kinds.groupby(["variant", "kind"]).adr.mean().unstack()
     order = [v for v in ("rules", "fedavg", "fedavg_dp", "fedavg_weighted", "fedavg_kinds", "fedavg_kinds_dp",
                           "fedavg_personal", "local") if v in table.index]
