@@ -175,7 +175,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000, help="key length for Cascade")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", choices=("cascade", "pa", "keyrate", "finite"), help="run one of the three benchmarks")
+    ap.add_argument("--only", choices=("cascade", "pa", "keyrate", "finite"), help="run one of the four benchmarks")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     if args.only in (None, "cascade"):

@@ -259,3 +259,18 @@ def test_per_class_detection_on_time_blocks_has_intervals_and_cannot_leak():
     table = per_class.set_index(["detector", "class"])
     assert table.loc[("random_forest", "a"), "adr"] > 0.8 > table.loc[("random_forest", "b"), "adr"]
     assert (table[["adr_ci", "f1_ci"]] >= 0).all().all() and table.loc[("qcity_logistic", "a"), "rows"] == 200
+
+
+def test_quoted_line_breaks_blank_lines_and_broken_headers(tmp_path):
+    header, rows = TELEMETRY["gps_tracker"]
+    # a quoted value over two lines stays one value; later rows keep their own line numbers
+    text = [header, rows[0], '25-Apr-19,10:01:01,"x\ny",2.5,1,scanning', "25-Apr-19,10:01:02,1.5,2.5,1,scanning", ""]
+    data = load_ton_iot_telemetry(_write(tmp_path / "multi.csv", text, end="\n"))
+    assert data.frame["line"].tolist() == [2, 3, 5] and data.frame["latitude"].isna().tolist() == [False, True, False]
+    assert data.issues.values.tolist() == [[3, "latitude", "not a number: 'x\\ny'"]]
+    with pytest.raises(DatasetError, match=r"open\.csv:3: file is truncated: its last line ends inside a quoted field"):
+        load_ton_iot_telemetry(_write(tmp_path / "open.csv", [header, rows[0], '25-Apr-19,"10:01'], last_end=False))
+    with pytest.raises(DatasetError, match=r"twice\.csv:1: column 'latitude' appears twice"):
+        load_dataset(_write(tmp_path / "twice.csv", [header.replace("longitude", "latitude"), rows[0]]))
+    with pytest.raises(DatasetError, match=r"line\.csv:1: column 'line' is a name the loader adds itself"):
+        load_ton_iot_telemetry(_write(tmp_path / "line.csv", [header.replace("longitude", "line"), rows[0]]))

@@ -224,6 +224,8 @@ def test_kind_balancing_gives_a_rare_attack_kind_its_share():
     assert np.allclose(_balanced_weights(y[4:], kinds[4:]), [0.5 / 9] * 9 + [0.5])  # no normal records
     with pytest.raises(ValueError, match="one attack kind per record"):
         _balanced_weights(y, kinds[:3])
+    with pytest.raises(ValueError, match="an attack record has kind 0"):
+        _balanced_weights(y, np.where(np.arange(14) == 5, 0, kinds))
 
 
 def test_the_personal_model_is_trained_locally_and_kept_near_the_global_one():
@@ -248,6 +250,8 @@ def test_the_personal_model_is_trained_locally_and_kept_near_the_global_one():
     assert np.allclose(models[0], clients[0].personal.parameters()) and not np.allclose(models[0], clients[0].model.parameters())
     with pytest.raises(ValueError, match="only labels=truth knows"):
         Client()({"event": "setup", "settings": "balance=kinds labels=rules", "gateway": 0, "seed": 1})
+    with pytest.raises(ValueError, match="personal must be below 2 / learning_rate = 4"):
+        Client()({"event": "setup", "settings": "personal=4", "gateway": 0, "seed": 1})
     with pytest.raises(ValueError, match="personal must not be negative"):
         Client()({"event": "setup", "settings": "personal=-1", "gateway": 0, "seed": 1})
 

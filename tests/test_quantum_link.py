@@ -125,6 +125,10 @@ def test_toeplitz_hash_rejects_values_other_than_0_and_1_with_the_index():
         toeplitz_hash(x, s, 50)
     with pytest.raises(ValueError, match="seed must hold 0/1 values, found 255 at index 3"):
         toeplitz_hash(np.zeros(100, np.uint8), np.array([0, 0, 0, 255] + [0] * 145, dtype=np.uint8), 50)
+    for value in (256, -1):  # not wrapped into a byte first
+        with pytest.raises(ValueError, match=f"bits must hold 0/1 values, found {value} at index 1"):
+            toeplitz_hash(np.array([0, value, 1]), np.zeros(4, np.int64), 2)
+    assert toeplitz_hash(np.zeros((0, 5), np.uint8), np.zeros(6, np.uint8), 2).shape == (0, 2)
 
 
 def test_toeplitz_hash_rows_share_one_matrix():

@@ -24,6 +24,10 @@ def toeplitz_hash(bits: np.ndarray, seed: np.ndarray, output_length: int) -> np.
     `bits` may be 2-D (one key per row, e.g. Alice's and Bob's): all rows are hashed
     with the same matrix.
     """
+    for name, values in (("bits", bits), ("seed", seed)):  # before the cast to bytes, which would wrap 256 to 0
+        bad = np.flatnonzero((np.asarray(values) < 0) | (np.asarray(values) > 1))
+        if bad.size:
+            raise ValueError(f"{name} must hold 0/1 values, found {np.ravel(values)[bad[0]]} at index {bad[0]}")
     x = np.asarray(bits, dtype=np.uint8)
     s = np.ascontiguousarray(seed, dtype=np.uint8)
     rows = x.reshape(1, -1) if x.ndim == 1 else x
@@ -32,7 +36,7 @@ def toeplitz_hash(bits: np.ndarray, seed: np.ndarray, output_length: int) -> np.
     n, m = rows.shape[1], int(output_length)
     if m < 0:
         raise ValueError(f"output length must not be negative, got {m}")
-    if m == 0 or n == 0:
+    if m == 0 or n == 0 or rows.shape[0] == 0:
         out = np.zeros((rows.shape[0], m), dtype=np.uint8)
         return out[0] if x.ndim == 1 else out
     if s.ndim != 1 or s.size != n + m - 1:

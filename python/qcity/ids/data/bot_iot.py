@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .tables import Dataset, DatasetError, finish, flag, new_frame, numeric, read_rows
+from .tables import Dataset, DatasetError, finish, flag, new_frame, numeric, read_table
 
 BOT_IOT_FULL = ["pkSeqID", "stime", "flgs", "proto", "saddr", "sport", "daddr", "dport", "pkts", "bytes", "state", "ltime",
                 "seq", "dur", "mean", "stddev", "smac", "dmac", "sum", "min", "max", "soui", "doui", "sco", "dco", "spkts",
@@ -56,7 +56,7 @@ def load_bot_iot(path: str | Path) -> Dataset:
         without_header.append(names is not None)
         return names
 
-    header, body, _ = read_rows(p, headerless=detect)
+    header, body, _, lines = read_table(p, headerless=detect)
     canonical = {c.lower(): c for c in BOT_IOT_NUMERIC + sorted(_TEXT)}
     header = [canonical.get(h.lower(), h) for h in header]  # preprocessed copies often lower-case the names
     if "category" not in header:
@@ -68,7 +68,7 @@ def load_bot_iot(path: str | Path) -> Dataset:
         layout = ("category only" if "attack" not in header else "other columns") + f" ({len(header)} columns)"
     if without_header[0]:
         layout += ", no header line"
-    frame = new_frame(header, body, 1 if without_header[0] else 2)
+    frame = new_frame(header, body, lines)
     issues: list[tuple[int, str, str]] = []
     for col in header:
         frame[col] = frame[col].astype(str).str.strip()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import Dataset, check_header, finish, flag, new_frame, numeric, read_rows
+from .tables import Dataset, check_header, finish, flag, new_frame, numeric, read_table
 
 EDGE_IIOTSET_NUMERIC = ["tcp.srcport", "tcp.dstport", "tcp.len", "tcp.seq", "tcp.ack", "tcp.flags", "udp.port",
                         "udp.stream", "mqtt.len", "mqtt.msgtype", "dns.qry.name.len"]
@@ -39,9 +39,9 @@ def _ip_or_zero(value: str) -> bool:
 def load_edge_iiotset(path: str | Path) -> Dataset:
     """Edge-IIoTset, any of its CSVs (63 columns ending in Attack_label, Attack_type), misaligned rows flagged."""
     p = Path(path)
-    header, body, _ = read_rows(p)
+    header, body, _, lines = read_table(p)
     check_header(p, header, ["frame.time", "ip.src_host", "ip.dst_host", "tcp.srcport", "Attack_label", "Attack_type"])
-    frame = new_frame(header, body)
+    frame = new_frame(header, body, lines)
     issues: list[tuple[int, str, str]] = []
     when = frame["frame.time"].astype(str).str.strip()
     year_and_time = when.str.extract(_YEAR_AND_TIME)

@@ -4,6 +4,7 @@ errors, and converting columns while recording the values that do not fit."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,35 +36,76 @@ class Dataset:
 
 def read_rows(path: Path, delimiter: str | None = None, line_end_required: bool = False,
               headerless: Callable[[list[str]], list[str] | None] | None = None) -> tuple[list[str], list[list[str]], str]:
-    """Header (stripped) and rows of a delimited text file; truncated, empty or ragged files are errors with file:line.
+    """Header (stripped) and rows of a delimited text file (see :func:`read_table`, which also gives each row's line)."""
+    header, body, delimiter, _ = read_table(path, delimiter, line_end_required, headerless)
+    return header, body, delimiter
+
+
+def read_table(path: Path, delimiter: str | None = None, line_end_required: bool = False,
+               headerless: Callable[[list[str]], list[str] | None] | None = None
+               ) -> tuple[list[str], list[list[str]], str, list[int]]:
+    """Header (stripped), rows, delimiter and the file line each row starts on; truncated, empty or ragged
+    files are errors with file:line.
 
     Many published dataset files end without a line end: there the last line counts as complete, and a
-    file cut mid-line shows as a last row with fewer fields than the header. Files qcity writes itself
-    always end with one (``line_end_required``), so there a missing line end means a cut file.
-    ``headerless`` looks at the first row: column names when that row is already data (files published
-    without a header line), None when it is the header.
+    file cut mid-line shows as a last row with fewer fields than the header (or one inside an open
+    quote). Files qcity writes itself always end with one (``line_end_required``), so there a missing
+    line end means a cut file. Quoted fields may span lines; empty lines are skipped. ``headerless``
+    looks at the first row: column names when that row is already data (files published without a
+    header line), None when it is the header.
     """
     text = read_utf8(path, DatasetError, "dataset").removeprefix("\ufeff")  # TON_IoT's files start with a BOM
-    lines = text.splitlines()
-    if not lines:
+    if not text.strip():
         raise DatasetError("empty file", str(path))
+    first = text.lstrip("\r\n").splitlines()[0]
     if delimiter is None:
-        delimiter = "\t" if lines[0].count("\t") > lines[0].count(",") else ","
+        delimiter = "\t" if first.count("\t") > first.count(",") else ","
     ended = text.endswith(("\n", "\r"))
     if line_end_required and not ended:
-        raise DatasetError("file is truncated: the last line has no line end", str(path), len(lines))
-    rows = list(csv.reader(lines, delimiter=delimiter))
+        raise DatasetError("file is truncated: the last line has no line end", str(path), text.count("\n") + 1)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))  # payload columns can exceed the 128 kB default
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    line = 1
+    try:
+        for row in reader:
+            if row:  # an empty line holds no record
+                rows.append(row)
+                starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise DatasetError(f"not readable as {'TAB' if delimiter == chr(9) else 'comma'}-separated text: {e}",
+                           str(path), reader.line_num) from None
+    if not ended and _open_quote(text, starts[-1]):
+        raise DatasetError("file is truncated: its last line ends inside a quoted field", str(path), starts[-1])
     names = headerless(rows[0]) if headerless else None
-    first_data_line = 1 if names is not None else 2
     header = names if names is not None else [h.strip() for h in rows[0]]
-    body = rows if names is not None else rows[1:]
-    for i, row in enumerate(body, start=first_data_line):
+    body, lines = (rows, starts) if names is not None else (rows[1:], starts[1:])
+    for row, at in zip(body, lines):
         if len(row) != len(header):
-            if i == len(rows) and not ended and len(row) < len(header):
+            if at == starts[-1] and not ended and len(row) < len(header):
                 raise DatasetError(f"file is truncated: its last line has {len(row)} of the header's {len(header)} "
-                                   "fields", str(path), i)
-            raise DatasetError(f"row has {len(row)} fields, the header has {len(header)}", str(path), i)
-    return header, body, delimiter
+                                   "fields", str(path), at)
+            raise DatasetError(f"row has {len(row)} fields, the header has {len(header)}", str(path), at)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise DatasetError(f"column {name!r} appears twice in the header", str(path), 1)
+        if name in RESERVED_COLUMNS:
+            raise DatasetError(f"column {name!r} is a name the loader adds itself", str(path), 1)
+        seen.add(name)
+    return header, body, delimiter, lines
+
+
+#: columns the loaders add to every frame; a file's own column of that name would be overwritten
+RESERVED_COLUMNS = ("line", "schema_ok", "timestamp", "capture_time_of_day", "date/time")
+
+
+def _open_quote(text: str, from_line: int) -> bool:
+    """Whether the record starting on line ``from_line`` (the last) leaves a quote open at the end of the text."""
+    tail = "".join(io.StringIO(text, newline="").readlines()[from_line - 1:])
+    return tail.count('"') % 2 == 1
 
 
 def check_header(path: Path, header: list[str], required: list[str], what: str = "the expected schema") -> None:
@@ -73,10 +115,10 @@ def check_header(path: Path, header: list[str], required: list[str], what: str =
         raise DatasetError(f"not {what}: missing column(s) {', '.join(missing)}", str(path), 1)
 
 
-def new_frame(header: list[str], body: list[list[str]], first_line: int = 2) -> pd.DataFrame:
-    """The rows as strings, with the file line of each and every row marked as fitting until shown otherwise."""
+def new_frame(header: list[str], body: list[list[str]], lines: list[int]) -> pd.DataFrame:
+    """The rows as strings, with the file line each starts on and every row marked as fitting until shown otherwise."""
     frame = pd.DataFrame(body, columns=header)
-    frame.insert(0, "line", np.arange(first_line, len(body) + first_line))
+    frame.insert(0, "line", np.asarray(lines, dtype=np.int64))
     frame["schema_ok"] = True
     return frame
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import Dataset, DatasetError, check_header, finish, flag, new_frame, numeric, read_rows
+from .tables import Dataset, DatasetError, check_header, finish, flag, new_frame, numeric, read_table
 
 # device -> (numeric readings, 0/1 readings that may be written true/false, categorical readings)
 TELEMETRY_DEVICES: dict[str, tuple[list[str], list[str], list[str]]] = {
@@ -48,7 +48,7 @@ def load_ton_iot_telemetry(path: str | Path) -> Dataset:
     Modbus, motion light), chosen by the header; the readings are converted, the date and time joined into
     `timestamp`, and values that fit no reading are listed in `issues`."""
     p = Path(path)
-    header, body, _ = read_rows(p)
+    header, body, _, lines = read_table(p)
     check_header(p, header, TELEMETRY_COMMON, "a TON_IoT telemetry file")
     device = telemetry_device(header)
     if device is None:
@@ -57,7 +57,7 @@ def load_ton_iot_telemetry(path: str | Path) -> Dataset:
         lacking = [c for c in sum(TELEMETRY_DEVICES[closest], []) if c not in header]
         raise DatasetError(f"not a TON_IoT telemetry file: the readings {', '.join(readings) or '(none)'} are no "
                            f"device's (closest: {closest}, which also needs {', '.join(lacking)})", str(p), 1)
-    frame = new_frame(header, body)
+    frame = new_frame(header, body, lines)
     issues: list[tuple[int, str, str]] = []
     for col in header:  # the files pad values with spaces ("high  ", " 19:19:40 ", " on")
         frame[col] = frame[col].astype(str).str.strip()
@@ -92,11 +92,11 @@ def load_ton_iot_network(path: str | Path) -> Dataset:
 
     Header names are matched regardless of case (copies differ in ``dns_AA`` against ``dns_aa``)."""
     p = Path(path)
-    header, body, _ = read_rows(p)
+    header, body, _, lines = read_table(p)
     canonical = {c.lower(): c for c in TON_IOT_NETWORK + ["ts", "http_referrer"]}
     header = [canonical.get(h.lower(), h) for h in header]
     check_header(p, header, TON_IOT_NETWORK, "a TON_IoT network file")
-    frame = new_frame(header, body)
+    frame = new_frame(header, body, lines)
     issues: list[tuple[int, str, str]] = []
     for col in header:
         frame[col] = frame[col].astype(str).str.strip()

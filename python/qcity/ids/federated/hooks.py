@@ -89,6 +89,8 @@ def _settings(text: str) -> dict[str, float | str]:
     for key in ("learning_rate", "clip", "noise", "personal"):
         if s[key] < 0:
             raise ValueError(f"{key} must not be negative, got {s[key]:g}")
+    if s["personal"] * s["learning_rate"] >= 2:  # gradient steps on the proximal term would overshoot and diverge
+        raise ValueError(f"personal must be below 2 / learning_rate = {2 / s['learning_rate']:g}, got {s['personal']:g}")
     if not 0 < s["delta"] < 1:
         raise ValueError(f"delta must be in (0, 1), got {s['delta']:g}")
     return s

@@ -98,6 +98,8 @@ def _balanced_weights(y: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
         groups = attack.astype(int)
     elif groups.shape != y.shape:
         raise ValueError(f"groups must give one attack kind per record: {groups.shape} for {y.shape}")
+    elif np.any(groups[attack] == 0):
+        raise ValueError("an attack record has kind 0, the kind of normal records")
     kinds = np.unique(groups[attack])
     share = {0: 0.5 if attack.any() else 1.0}
     for kind in kinds:
