@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .tables import Dataset, DatasetError, finish, flag, new_frame, numeric, read_table
+from .tables import Dataset, DatasetError, canonical_names, finish, flag, new_frame, numeric, read_table
 
 BOT_IOT_FULL = ["pkSeqID", "stime", "flgs", "proto", "saddr", "sport", "daddr", "dport", "pkts", "bytes", "state", "ltime",
                 "seq", "dur", "mean", "stddev", "smac", "dmac", "sum", "min", "max", "soui", "doui", "sco", "dco", "spkts",
@@ -57,8 +57,7 @@ def load_bot_iot(path: str | Path) -> Dataset:
         return names
 
     header, body, _, lines = read_table(p, headerless=detect)
-    canonical = {c.lower(): c for c in BOT_IOT_NUMERIC + sorted(_TEXT)}
-    header = [canonical.get(h.lower(), h) for h in header]  # preprocessed copies often lower-case the names
+    header = canonical_names(header, BOT_IOT_NUMERIC + sorted(_TEXT))  # preprocessed copies often lower-case them
     if "category" not in header:
         raise DatasetError("not a Bot-IoT file: missing column(s) category (every layout has it; a file without a "
                            f"header line must have {len(BOT_IOT_FULL)} or {len(BOT_IOT_5PC)} fields per row, this "
@@ -68,10 +67,8 @@ def load_bot_iot(path: str | Path) -> Dataset:
         layout = ("category only" if "attack" not in header else "other columns") + f" ({len(header)} columns)"
     if without_header[0]:
         layout += ", no header line"
-    frame = new_frame(header, body, lines)
+    frame = new_frame(header, body, lines, strip=True)
     issues: list[tuple[int, str, str]] = []
-    for col in header:
-        frame[col] = frame[col].astype(str).str.strip()
     if "attack" not in header:  # category-only subsets: the binary label follows from the category
         frame["attack"] = (frame["category"].str.lower() != "normal").astype(int)
     numeric(frame, [c for c in BOT_IOT_NUMERIC if c in header], issues)

@@ -115,9 +115,20 @@ def check_header(path: Path, header: list[str], required: list[str], what: str =
         raise DatasetError(f"not {what}: missing column(s) {', '.join(missing)}", str(path), 1)
 
 
-def new_frame(header: list[str], body: list[list[str]], lines: list[int]) -> pd.DataFrame:
-    """The rows as strings, with the file line each starts on and every row marked as fitting until shown otherwise."""
+def canonical_names(header: list[str], known: list[str]) -> list[str]:
+    """The header with each name that matches one of `known` regardless of case spelt as `known` spells it
+    (copies of the datasets differ in case: ``dns_AA`` against ``dns_aa``, ``pkSeqID`` against ``pkseqid``)."""
+    spelling = {name.lower(): name for name in known}
+    return [spelling.get(name.lower(), name) for name in header]
+
+
+def new_frame(header: list[str], body: list[list[str]], lines: list[int], strip: bool = False) -> pd.DataFrame:
+    """The rows as strings, with the file line each starts on and every row marked as fitting until shown otherwise.
+
+    ``strip`` removes the spaces many published files pad their values with (``high  ``, `` on``)."""
     frame = pd.DataFrame(body, columns=header)
+    for col in header if strip else ():
+        frame[col] = frame[col].astype(str).str.strip()
     frame.insert(0, "line", np.asarray(lines, dtype=np.int64))
     frame["schema_ok"] = True
     return frame

@@ -17,7 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import Dataset, DatasetError, check_header, finish, flag, new_frame, numeric, read_table
+from .tables import (
+    Dataset,
+    DatasetError,
+    canonical_names,
+    check_header,
+    finish,
+    flag,
+    new_frame,
+    numeric,
+    read_table,
+)
 
 # device -> (numeric readings, 0/1 readings that may be written true/false, categorical readings)
 TELEMETRY_DEVICES: dict[str, tuple[list[str], list[str], list[str]]] = {
@@ -57,10 +67,8 @@ def load_ton_iot_telemetry(path: str | Path) -> Dataset:
         lacking = [c for c in sum(TELEMETRY_DEVICES[closest], []) if c not in header]
         raise DatasetError(f"not a TON_IoT telemetry file: the readings {', '.join(readings) or '(none)'} are no "
                            f"device's (closest: {closest}, which also needs {', '.join(lacking)})", str(p), 1)
-    frame = new_frame(header, body, lines)
+    frame = new_frame(header, body, lines, strip=True)  # the files pad values ("high  ", " 19:19:40 ", " on")
     issues: list[tuple[int, str, str]] = []
-    for col in header:  # the files pad values with spaces ("high  ", " 19:19:40 ", " on")
-        frame[col] = frame[col].astype(str).str.strip()
     frame["date/time"] = frame["date"] + " " + frame["time"]
     stamp = pd.to_datetime(frame["date/time"], format="%d-%b-%y %H:%M:%S", errors="coerce")
     flag(frame, stamp.isna(), "date/time", lambda v: f"not a 'd-Mon-yy H:MM:SS' date and time: {v!r}", issues)
@@ -93,13 +101,10 @@ def load_ton_iot_network(path: str | Path) -> Dataset:
     Header names are matched regardless of case (copies differ in ``dns_AA`` against ``dns_aa``)."""
     p = Path(path)
     header, body, _, lines = read_table(p)
-    canonical = {c.lower(): c for c in TON_IOT_NETWORK + ["ts", "http_referrer"]}
-    header = [canonical.get(h.lower(), h) for h in header]
+    header = canonical_names(header, TON_IOT_NETWORK + ["ts", "http_referrer"])
     check_header(p, header, TON_IOT_NETWORK, "a TON_IoT network file")
-    frame = new_frame(header, body, lines)
+    frame = new_frame(header, body, lines, strip=True)
     issues: list[tuple[int, str, str]] = []
-    for col in header:
-        frame[col] = frame[col].astype(str).str.strip()
     numeric(frame, TON_IOT_NETWORK_NUMERIC + (["ts"] if "ts" in header else []), issues, missing=("", "-"))
     layout = "TON_IoT network" + (" (with ts)" if "ts" in header else "")
     return finish(frame, issues, "label", "type", p, layout)
