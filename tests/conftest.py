@@ -20,6 +20,16 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def model_library(tmp_path_factory) -> Path:
+    """libqcity built against the installed OMNeT++ (or QCITY_OMNETPP_LIB); skips without OMNeT++."""
+    from oppbuild import OPP_BIN, build_model_library
+
+    if OPP_BIN is None:
+        pytest.skip("OMNeT++ is not installed")
+    return build_model_library(tmp_path_factory.mktemp("omnetpp-build"))
+
+
 @pytest.fixture
 def scenario(tmp_path, monkeypatch):
     """Writes NED and ini text into tmp_path and returns the ini path; cwd is tmp_path, so results land there."""

@@ -51,3 +51,27 @@ def cmake(build: Path, *extra: str, env: dict | None = None) -> subprocess.Compl
     except ImportError:
         pass
     return subprocess.run(args, env=env, capture_output=True, text=True)
+
+
+def build_model_library(build: Path) -> Path:
+    """libqcity built against the installed OMNeT++ into `build`, or QCITY_OMNETPP_LIB (an already
+    built one); the path opp_run's -l takes."""
+    prebuilt = os.environ.get("QCITY_OMNETPP_LIB")
+    if prebuilt:
+        return Path(prebuilt)
+    r = cmake(build, "-DQCITY_WITH_OMNETPP=ON", env=dict(os.environ))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run(["cmake", "--build", str(build), "--parallel", "2"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+    return build / "qcity"
+
+
+def opp_run(lib: Path, ini: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """opp_run on `ini` from its folder, with qcity's models and this Python's qcity for the hooks."""
+    assert OPP_BIN is not None
+    env = dict(os.environ)
+    if sys.prefix != sys.base_prefix:  # the embedded interpreter imports qcity from this virtual environment
+        env["VIRTUAL_ENV"] = sys.prefix
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), env.get("PYTHONPATH")]))
+    return subprocess.run([str(OPP_BIN / "opp_run"), "-l", str(lib), "-n", str(REPO / "omnetpp_models"), "-u", "Cmdenv",
+                           *args, ini.name], cwd=ini.parent, env=env, capture_output=True, text=True, timeout=timeout)

@@ -194,10 +194,11 @@ def test_fes_order_random_against_sort():
 
 
 def test_ring_fingerprint_is_pinned(tmp_path, monkeypatch):
-    """Fingerprint tier: the sample scenario's event trace. If a deliberate change to the kernel or
-    RingNode alters it, update the value here in the same commit and say why."""
+    """Fingerprint tier: the sample scenario's event trace, the fingerprint opp_run computes for it
+    too (100,395 events there, its end-of-run event included). If a deliberate change to the kernel
+    or RingNode alters it, update the value here in the same commit and say why."""
     from conftest import RING_INI
 
     monkeypatch.chdir(tmp_path)
     r = execute_run(RING_INI, "Ring", 0)
-    assert (r.events, r.fingerprint) == (99940, "fa12-1100")
+    assert (r.events, r.fingerprint) == (100394, "cb44-f802/tplx")

@@ -265,8 +265,11 @@ void register_kernel(py::module_ &m)
         .def("create_channel", &PySimulation::createChannel, py::arg("ned_type"))
         .def("connect", &PySimulation::connect, py::arg("src"), py::arg("src_gate"), py::arg("src_index"), py::arg("dst"),
              py::arg("dst_gate"), py::arg("dst_index"), py::arg("channel") = 0)
-        .def("setup_rngs", [](PySimulation &s, uint64_t seedSet, int n) { s.sim.setupRngs(seedSet, n); }, py::arg("seed_set"),
-             py::arg("num_rngs") = 1)
+        .def("setup_rngs", [](PySimulation &s, int64_t seedSet, int n, std::vector<std::pair<int, uint32_t>> seeds) {
+            s.sim.setupRngs(seedSet, n, seeds);
+        }, py::arg("seed_set"), py::arg("num_rngs") = 1, py::arg("seeds") = std::vector<std::pair<int, uint32_t>>{})
+        .def("set_fingerprint_ingredients", [](PySimulation &s, std::vector<std::string> sets) { s.sim.setFingerprintIngredients(sets); },
+             py::arg("ingredient_sets"))
         .def("set_rng_map", [](PySimulation &s, int id, std::vector<int> map) { s.component(id)->setRngMap(std::move(map)); })
         .def("add_statistic", &PySimulation::addStatistic, py::arg("component"), py::arg("name"), py::arg("source"), py::arg("modes"),
              py::arg("title") = "", py::arg("unit") = "", py::arg("interpolation") = "",

@@ -60,6 +60,13 @@ class cPar
         cached_ = false;
     }
     bool isExpression() const { return expr_ != nullptr; }
+    // Draws a non-volatile expression's value now, as OMNeT++ does when it finalizes a
+    // component's parameters during network setup (the draws then come in creation order).
+    void finalize() const
+    {
+        if (expr_ && !volatile_ && !cached_)
+            numeric();
+    }
     const std::string &getExpressionText() const { return exprText_; }
 
     const char *getName() const { return name_.c_str(); }

@@ -1,57 +1,79 @@
 #include "crng.h"
 
+#include <cfloat>
 #include <cmath>
 
 #include "errors.h"
 
 namespace qcity::sim {
 
-void cRNG::seed(uint64_t seedSet, int index)
+void cRNG::seed(uint32_t seed)
 {
-    std::seed_seq seq{static_cast<uint32_t>(seedSet), static_cast<uint32_t>(seedSet >> 32), static_cast<uint32_t>(index), 0x71c17u};
-    mt_.seed(seq);
+    mt_.seed(seed);
     numDrawn_ = 0;
+}
+
+uint32_t cRNG::defaultSeed(int64_t seedSet, int index, int numRngs)
+{
+    return static_cast<uint32_t>(static_cast<uint64_t>(seedSet) * static_cast<uint64_t>(numRngs) + static_cast<uint64_t>(index));
 }
 
 uint32_t cRNG::intRand(uint32_t n)
 {
-    if (n == 0)
-        throw cRuntimeError("cRNG::intRand(n): n must be positive");
-    // Rejection sampling removes the modulo bias.
-    uint32_t limit = UINT32_MAX - UINT32_MAX % n;
+    // MTRand::randInt(n-1): mask to the bits n-1 uses and redraw above it. Counted as one
+    // number drawn however many redraws, as cMersenneTwister counts it.
+    numDrawn_++;
+    uint32_t max = n - 1, used = max;
+    used |= used >> 1;
+    used |= used >> 2;
+    used |= used >> 4;
+    used |= used >> 8;
+    used |= used >> 16;
     uint32_t r;
     do
-        r = intRand();
-    while (r >= limit);
-    return r % n;
+        r = mt_() & used;
+    while (r > max);
+    return r;
 }
-
-double cRNG::doubleRand() { return intRand() * (1.0 / 4294967296.0); }
-double cRNG::doubleRandNonz() { return (intRand() + 0.5) * (1.0 / 4294967296.0); }
-double cRNG::doubleRandIncl1() { return intRand() * (1.0 / 4294967295.0); }
 
 namespace dist {
 
-double uniform(cRNG *rng, double a, double b) { return a + (b - a) * rng->doubleRand(); }
+// The formulas and the order of the draws follow OMNeT++ 6's src/sim/distrib.cc: a draw
+// made in another order, or 1-u where OMNeT++ uses u, would give another stream.
+
+double uniform(cRNG *rng, double a, double b)
+{
+    if (a > b)
+        throw cRuntimeError("uniform(): wrong parameters a=%g and b=%g: a <= b required", a, b);
+    return a + rng->doubleRand() * (b - a);
+}
 
 double exponential(cRNG *rng, double mean)
 {
     if (mean < 0)
         throw cRuntimeError("exponential(): negative mean %g", mean);
-    return -mean * std::log(rng->doubleRandNonz());
+    return -mean * std::log(1.0 - rng->doubleRand());
+}
+
+static double unitNormal(cRNG *rng)
+{
+    double u = 1.0 - rng->doubleRand();
+    double v = 1.0 - rng->doubleRand();
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(M_PI * 2 * v);
 }
 
 double normal(cRNG *rng, double mean, double stddev)
 {
     if (stddev < 0)
         throw cRuntimeError("normal(): negative stddev %g", stddev);
-    // Box-Muller, one value per call so the stream consumption is predictable.
-    double u1 = rng->doubleRandNonz(), u2 = rng->doubleRand();
-    return mean + stddev * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    double u = 1.0 - rng->doubleRand();
+    double v = 1.0 - rng->doubleRand();
+    return mean + stddev * std::sqrt(-2.0 * std::log(u)) * std::cos(M_PI * 2 * v);
 }
 
 double truncnormal(cRNG *rng, double mean, double stddev)
 {
+    // OMNeT++ redraws without end; a bound turns a hopeless mean into an error
     for (int i = 0; i < 1000000; i++) {
         double x = normal(rng, mean, stddev);
         if (x >= 0)
@@ -62,74 +84,181 @@ double truncnormal(cRNG *rng, double mean, double stddev)
 
 double lognormal(cRNG *rng, double m, double w) { return std::exp(normal(rng, m, w)); }
 
+static double gammaMarsaglia2000(cRNG *rng, double a)
+{
+    double d = a - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+        double x, v;
+        do {
+            x = unitNormal(rng);
+            v = 1.0 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = rng->doubleRand();
+        if (u < 1.0 - 0.0331 * (x * x) * (x * x))
+            return d * v;
+        if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v)))
+            return d * v;
+    }
+}
+
 double gamma_d(cRNG *rng, double alpha, double theta)
 {
     if (alpha <= 0 || theta <= 0)
         throw cRuntimeError("gamma_d(): alpha and theta must be positive, got %g, %g", alpha, theta);
-    if (alpha < 1)  // boost to alpha+1 and scale back (Marsaglia-Tsang)
-        return gamma_d(rng, alpha + 1, theta) * std::pow(rng->doubleRandNonz(), 1.0 / alpha);
-    double d = alpha - 1.0 / 3, c = 1.0 / std::sqrt(9 * d);
-    for (;;) {
-        double x, v;
-        do {
-            x = normal(rng, 0, 1);
-            v = 1 + c * x;
-        } while (v <= 0);
-        v = v * v * v;
-        double u = rng->doubleRandNonz();
-        if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v))
-            return d * v * theta;
-    }
+    if (std::fabs(alpha - 1.0) <= DBL_EPSILON)
+        return exponential(rng, theta);
+    if (alpha < 1.0)  // boosted to alpha+1 and scaled back
+        return theta * (gammaMarsaglia2000(rng, 1 + alpha) * std::pow(rng->doubleRand(), 1 / alpha));
+    return theta * gammaMarsaglia2000(rng, alpha);
+}
+
+double beta(cRNG *rng, double alpha1, double alpha2)
+{
+    if (alpha1 <= 0 || alpha2 <= 0)
+        throw cRuntimeError("beta(): alpha1 and alpha2 must be positive, got %g, %g", alpha1, alpha2);
+    double y1 = gamma_d(rng, alpha1, 1.0);
+    double y2 = gamma_d(rng, alpha2, 1.0);
+    return y1 / (y1 + y2);
+}
+
+double erlang_k(cRNG *rng, unsigned k, double mean)
+{
+    double u = 1.0;
+    for (unsigned i = 0; i < k; i++)
+        u *= (1.0 - rng->doubleRand());
+    return -(mean / (double)k) * std::log(u);
+}
+
+double chi_square(cRNG *rng, unsigned k)
+{
+    if (!(k % 2))
+        return erlang_k(rng, k >> 1, k);
+    return gamma_d(rng, (double)k / 2.0, 2.0);
+}
+
+double student_t(cRNG *rng, unsigned i)
+{
+    double z = normal(rng, 0, 1);
+    double w = std::sqrt(chi_square(rng, i) / (double)i);
+    return z / w;
+}
+
+double cauchy(cRNG *rng, double a, double b)
+{
+    if (b <= 0)
+        throw cRuntimeError("cauchy(): b must be positive, got %g", b);
+    return a + b * std::tan(M_PI * rng->doubleRand());
+}
+
+double triang(cRNG *rng, double a, double b, double c)
+{
+    if (b < a || c < b || a == c)
+        throw cRuntimeError("triang(): a <= b <= c and a < c required, got %g, %g, %g", a, b, c);
+    double u = rng->doubleRand();
+    double beta = (b - a) / (c - a);
+    double t = u < beta ? std::sqrt(beta * u) : 1.0 - std::sqrt((1.0 - beta) * (1.0 - u));
+    return a + (c - a) * t;
 }
 
 double weibull(cRNG *rng, double a, double b)
 {
     if (a <= 0 || b <= 0)
         throw cRuntimeError("weibull(): a and b must be positive, got %g, %g", a, b);
-    return a * std::pow(-std::log(rng->doubleRandNonz()), 1.0 / b);
+    return a * std::pow(-std::log(1.0 - rng->doubleRand()), 1.0 / b);
+}
+
+double pareto_shifted(cRNG *rng, double a, double b, double c)
+{
+    if (a == 0)
+        throw cRuntimeError("pareto_shifted(): a must not be zero");
+    double uPow = std::pow(1.0 - rng->doubleRand(), 1.0 / a);
+    return b / uPow - c;
+}
+
+static int64_t intRange(cRNG *rng, int64_t a, uint64_t span, const char *what, int64_t b)
+{
+    if (span > (uint64_t(1) << 32))
+        throw cRuntimeError("%s(%lld, %lld): interval wider than the RNG's range", what, (long long)a, (long long)b);
+    return a + static_cast<int64_t>(rng->intRand(static_cast<uint32_t>(span)));  // 2^32 wraps to 0: the full range
 }
 
 int64_t intuniform(cRNG *rng, int64_t a, int64_t b)
 {
     if (b < a)
-        throw cRuntimeError("intuniform(%lld, %lld): empty range", (long long)a, (long long)b);
-    uint64_t span = static_cast<uint64_t>(b - a) + 1;
-    if (span > UINT32_MAX)
-        throw cRuntimeError("intuniform(%lld, %lld): range too wide", (long long)a, (long long)b);
-    return a + rng->intRand(static_cast<uint32_t>(span));
+        throw cRuntimeError("intuniform(%lld, %lld): a <= b required", (long long)a, (long long)b);
+    return intRange(rng, a, static_cast<uint64_t>(b - a) + 1, "intuniform", b);
+}
+
+int64_t intuniformexcl(cRNG *rng, int64_t a, int64_t b)
+{
+    if (b <= a)
+        throw cRuntimeError("intuniformexcl(%lld, %lld): a < b required", (long long)a, (long long)b);
+    return intRange(rng, a, static_cast<uint64_t>(b - a), "intuniformexcl", b);
 }
 
 int bernoulli(cRNG *rng, double p)
 {
     if (p < 0 || p > 1)
         throw cRuntimeError("bernoulli(): p=%g is outside [0,1]", p);
-    return rng->doubleRand() < p ? 1 : 0;
+    return p > rng->doubleRand() ? 1 : 0;
+}
+
+int64_t binomial(cRNG *rng, int64_t n, double p)
+{
+    int64_t x = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (p > rng->doubleRand())
+            x++;
+    return x;
 }
 
 int64_t geometric(cRNG *rng, double p)
 {
-    if (p <= 0 || p > 1)
-        throw cRuntimeError("geometric(): p=%g is outside (0,1]", p);
-    if (p == 1)
-        return 0;
-    return static_cast<int64_t>(std::floor(std::log(rng->doubleRandNonz()) / std::log(1 - p)));
+    // OMNeT++ accepts p=0 and then floors infinity; here it is an error
+    if (p <= 0 || p >= 1)
+        throw cRuntimeError("geometric(): p=%g is outside (0,1)", p);
+    double a = 1.0 / std::log(1.0 - p);
+    return static_cast<int64_t>(std::floor(a * std::log(1.0 - rng->doubleRand())));
+}
+
+int64_t negbinomial(cRNG *rng, int64_t n, double p)
+{
+    int64_t x = 0;
+    for (int64_t i = 0; i < n; i++)
+        x += geometric(rng, p);
+    return x;
 }
 
 int64_t poisson(cRNG *rng, double lambda)
 {
     if (lambda < 0)
         throw cRuntimeError("poisson(): negative lambda %g", lambda);
-    if (lambda > 30) {  // normal approximation keeps large means O(1)
-        double x = std::floor(normal(rng, lambda, std::sqrt(lambda)) + 0.5);
-        return x < 0 ? 0 : static_cast<int64_t>(x);
+    int64_t x;
+    if (lambda > 30.0) {  // OMNeT++'s rejection method, its acceptance test included
+        double a = M_PI * std::sqrt(lambda / 3.0);
+        double b = a / lambda;
+        double c = 0.767 - 3.36 / lambda;
+        double d = std::log(c) - std::log(b) - lambda;
+        double u, v, y;
+        do {
+            do {
+                u = rng->doubleRand();
+                y = (a - std::log((1.0 - u) / u)) / b;
+            } while (y <= -0.5);
+            x = static_cast<int64_t>(std::floor(y + 0.5));
+            v = rng->doubleRand();
+        } while (a - b * y + std::log(v / 1.0 + std::pow(std::exp(a - b * y), 2.0)) > d + x * std::log(lambda) - std::log(double(x)));
     }
-    double limit = std::exp(-lambda), prod = rng->doubleRand();
-    int64_t n = 0;
-    while (prod >= limit) {
-        prod *= rng->doubleRand();
-        n++;
+    else {
+        double a = std::exp(-lambda), p = 1.0;
+        x = -1;
+        while (p > a) {
+            p *= rng->doubleRand();
+            x++;
+        }
     }
-    return n;
+    return x;
 }
 
 }  // namespace dist

@@ -1,6 +1,7 @@
 #include "csimulation.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 
 namespace qcity::sim {
@@ -82,13 +83,28 @@ void cSimulation::connect(cGate *src, cGate *dst, cChannel *channel)
     src->connectTo(dst, channel);
 }
 
-void cSimulation::setupRngs(uint64_t seedSet, int numRngs)
+void cSimulation::setupRngs(int64_t seedSet, int numRngs, const std::vector<std::pair<int, uint32_t>> &explicitSeeds)
 {
     if (numRngs < 1)
         throw cRuntimeError("num-rngs must be at least 1, got %d", numRngs);
     rngs_.assign(numRngs, cRNG());
     for (int k = 0; k < numRngs; k++)
-        rngs_[k].seed(seedSet, k);
+        rngs_[k].seed(cRNG::defaultSeed(seedSet, k, numRngs));
+    for (auto [k, seed] : explicitSeeds) {  // seed-k-mt
+        if (k < 0 || k >= numRngs)
+            throw cRuntimeError("seed-%d-mt: there is no RNG %d (num-rngs=%d)", k, k, numRngs);
+        rngs_[k].seed(seed);
+    }
+}
+
+void cSimulation::setFingerprintIngredients(const std::vector<std::string> &ingredientSets)
+{
+    if (ingredientSets.empty())
+        throw cRuntimeError("setFingerprintIngredients: no ingredient set given");
+    std::vector<FingerprintCalculator> calculators(ingredientSets.size());
+    for (std::size_t i = 0; i < ingredientSets.size(); i++)
+        calculators[i].setIngredients(ingredientSets[i]);
+    fingerprints_ = std::move(calculators);
 }
 
 cRNG *cSimulation::getRng(int k)
@@ -142,25 +158,34 @@ void cSimulation::insertEvent(cMessage *msg)
 
 void cSimulation::initializeAll()
 {
-    // Channels first (they only read their parameters), then modules stage by stage,
-    // each stage over the whole network in creation order (parents before children).
+    // Channels first (they only read their parameters), then modules stage by stage, each
+    // stage a preorder walk (a module, then its submodules in creation order), as OMNeT++'s
+    // callInitialize(): the order decides which self-message is scheduled first.
     for (auto &c : channels_) {
         context_ = c.get();
         c->initialize();
     }
+    for (auto &rec : recorders_)  // before any initialize(0), as emitStatisticInitialValues()
+        rec->emitInitialValues();
     int maxStages = 1;
     for (std::size_t i = 1; i < modules_.size(); i++)
         if (auto *s = dynamic_cast<cSimpleModule *>(modules_[i].get()))
             maxStages = std::max(maxStages, s->numInitStages());
     for (int stage = 0; stage < maxStages; stage++)
-        for (std::size_t i = 1; i < modules_.size(); i++)
-            if (auto *s = dynamic_cast<cSimpleModule *>(modules_[i].get()))
-                if (stage < s->numInitStages()) {
-                    context_ = s;
-                    s->initialize(stage);
-                }
+        initializeModules(getSystemModule(), stage);
     context_ = nullptr;
     initialized_ = true;
+}
+
+void cSimulation::initializeModules(cModule *m, int stage)
+{
+    if (auto *s = dynamic_cast<cSimpleModule *>(m))
+        if (stage < s->numInitStages()) {
+            context_ = s;
+            s->initialize(stage);
+        }
+    for (cModule *sub : m->submodules_)
+        initializeModules(sub, stage);
 }
 
 void cSimulation::finishAll(cModule *m)
@@ -173,6 +198,17 @@ void cSimulation::finishAll(cModule *m)
         s->finish();
     for (auto &sub : m->listeners_)
         sub.listener->finish(m, sub.signal);
+}
+
+void cSimulation::finalizeParameters()
+{
+    for (std::size_t i = 1; i < components_.size(); i++) {
+        cComponent *c = components_[i];
+        context_ = c;
+        for (int k = 0; k < c->getNumParams(); k++)
+            c->par(k).finalize();
+    }
+    context_ = nullptr;
 }
 
 void cSimulation::recordParams()
@@ -210,6 +246,7 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
     try {
         if (rngs_.empty())
             setupRngs(0, 1);
+        finalizeParameters();
         recordParams();
         for (auto &rec : recorders_)
             rec->attachVector();
@@ -224,7 +261,9 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
             cMessage *msg = fes_.peekFirst();
             if (!msg)
                 break;
-            if (msg->arrivalTime_ > timeLimit) {
+            // OMNeT++ ends the run with an event at the limit of the lowest priority, scheduled
+            // before any other: events at the limit still run, unless of that priority.
+            if (msg->arrivalTime_ > timeLimit || (msg->arrivalTime_ == timeLimit && msg->priority_ == SHRT_MAX)) {
                 now_ = timeLimit;
                 report.reason = "sim-time-limit";
                 break;
@@ -236,11 +275,9 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
             fes_.removeFirst();
             now_ = msg->arrivalTime_;
             eventNumber_++;
-            for (uint64_t word : {static_cast<uint64_t>(now_.raw()), static_cast<uint64_t>(msg->arrivalModuleId_)}) {
-                fingerprint_ ^= word;
-                fingerprint_ *= 1099511628211ULL;  // FNV-1a prime
-            }
             cSimpleModule *target = static_cast<cSimpleModule *>(modules_[msg->arrivalModuleId_].get());
+            for (auto &f : fingerprints_)
+                f.addEvent(msg, target, *this);
             context_ = target;
             target->handleMessage(msg);
             context_ = nullptr;
@@ -265,9 +302,8 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
         rethrowWithContext(e);
     }
     report.events = eventNumber_;
-    char fp[24];
-    std::snprintf(fp, sizeof fp, "%04x-%04x", (unsigned)((fingerprint_ >> 16) & 0xffff), (unsigned)(fingerprint_ & 0xffff));
-    report.fingerprint = fp;
+    for (const auto &f : fingerprints_)
+        report.fingerprint += (report.fingerprint.empty() ? "" : ",") + f.str();
     report.simTime = now_.str();
     report.simTimeSeconds = now_.dbl();
     report.elapsedSeconds = elapsed();

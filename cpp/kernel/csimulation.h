@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "csimplemodule.h"
+#include "cfingerprint.h"
 #include "eventheap.h"
 #include "resultwriter.h"
 #include "statistics.h"
@@ -31,7 +32,8 @@ struct RunReport
     double simTimeSeconds = 0;
     double elapsedSeconds = 0;
     std::string reason;  // "sim-time-limit", "no more events", "endSimulation", "cpu-time-limit", "event-limit"
-    std::string fingerprint;  // hash of every event's time and module: changes when behaviour changes
+    // OMNeT++'s fingerprint(s), "1a2b-3c4d/tplx", comma-separated when several were asked for
+    std::string fingerprint;
 };
 
 struct ProgressInfo
@@ -58,11 +60,13 @@ class cSimulation
     cComponent *context_ = nullptr;
     bool stopRequested_ = false;
     bool initialized_ = false;
-    uint64_t fingerprint_ = 1469598103934665603ULL;  // FNV-1a offset basis
+    std::vector<FingerprintCalculator> fingerprints_ = std::vector<FingerprintCalculator>(1);
     static thread_local cSimulation *active_;
 
     void initializeAll();
+    void initializeModules(cModule *m, int stage);
     void finishAll(cModule *m);
+    void finalizeParameters();
     void recordParams();
     [[noreturn]] void rethrowWithContext(const std::exception &e);
 
@@ -80,7 +84,11 @@ class cSimulation
     cChannel *createChannel(const std::string &nedType);
     void connect(cGate *src, cGate *dst, cChannel *channel);
     void registerGate(cGate *g);
-    void setupRngs(uint64_t seedSet, int numRngs);
+    // OMNeT++'s seeding: RNG k gets seed-set * num-rngs + k unless seed-k-mt names its seed.
+    void setupRngs(int64_t seedSet, int numRngs, const std::vector<std::pair<int, uint32_t>> &explicitSeeds = {});
+    // One calculator per ingredient set (OMNeT++ allows several, comma-separated); default "tplx".
+    void setFingerprintIngredients(const std::vector<std::string> &ingredientSets);
+    FingerprintCalculator *getFingerprintCalculator() { return &fingerprints_.front(); }
     int getNumRngs() const { return static_cast<int>(rngs_.size()); }
     cRNG *getRng(int k);
     void addStatistic(cComponent *component, const std::string &name, const std::string &signalName, unsigned modes,

@@ -17,7 +17,16 @@ int64_t SimTime::fromDouble(double d)
 {
     if (!(std::fabs(d) < kMaxSeconds))
         throw cRuntimeError("Cannot represent %g s as simtime_t: outside +-%g s (scale exponent -12)", d, kMaxSeconds);
-    return std::llround(d * static_cast<double>(SCALE));
+    return rawFromDouble(static_cast<double>(SCALE) * d);
+}
+
+int64_t SimTime::rawFromDouble(double ticks)
+{
+    // OMNeT++ rounds halves up (towards +infinity), not away from zero as llround does
+    double r = std::floor(ticks + 0.5);
+    if (!(std::fabs(r) <= 9223372036854774784.0))  // the largest double below 2^63
+        throw cRuntimeError("Cannot represent %g ps as simtime_t: outside +-%g s (scale exponent -12)", ticks, kMaxSeconds);
+    return static_cast<int64_t>(r);
 }
 
 int64_t SimTime::fromInt(int64_t i)

@@ -16,8 +16,10 @@ class SimTime
 
   private:
     int64_t t_ = 0;
-    static int64_t fromDouble(double d);
+    static int64_t fromDouble(double d);  // d in seconds
+    static int64_t rawFromDouble(double ticks);  // OMNeT++'s toInt64(): floor(ticks + 0.5), range-checked
     static int64_t fromInt(int64_t i);
+    static constexpr double kInvScale = 1.0 / 1e12;  // OMNeT++'s invfscale: dbl() multiplies by it
     [[noreturn]] static void overflow(const char *op);
 
   public:
@@ -33,7 +35,7 @@ class SimTime
     static const SimTime ZERO;
 
     int64_t raw() const { return t_; }
-    double dbl() const { return static_cast<double>(t_) / static_cast<double>(SCALE); }
+    double dbl() const { return static_cast<double>(t_) * kInvScale; }
     bool isZero() const { return t_ == 0; }
     // Exact decimal text, trailing zeros removed: "1.5", "0.000000000001".
     std::string str() const;
@@ -41,14 +43,27 @@ class SimTime
     SimTime operator-() const { return fromRaw(-t_); }
     SimTime &operator+=(const SimTime &o) { if (__builtin_add_overflow(t_, o.t_, &t_)) overflow("+"); return *this; }
     SimTime &operator-=(const SimTime &o) { if (__builtin_sub_overflow(t_, o.t_, &t_)) overflow("-"); return *this; }
-    SimTime &operator*=(double d) { t_ = fromDouble(dbl() * d); return *this; }
-    SimTime &operator/=(double d) { t_ = fromDouble(dbl() / d); return *this; }
+    // As OMNeT++: scaling by a double rounds the scaled tick count; by an integer it is exact.
+    SimTime &operator*=(double d) { t_ = rawFromDouble(static_cast<double>(t_) * d); return *this; }
+    SimTime &operator/=(double d) { t_ = rawFromDouble(static_cast<double>(t_) / d); return *this; }
+    SimTime &operator*=(long long i) { if (__builtin_mul_overflow(t_, static_cast<int64_t>(i), &t_)) overflow("*"); return *this; }
+    SimTime &operator/=(long long i) { t_ /= i; return *this; }
 
     friend SimTime operator+(SimTime a, const SimTime &b) { return a += b; }
     friend SimTime operator-(SimTime a, const SimTime &b) { return a -= b; }
     friend SimTime operator*(SimTime a, double d) { return a *= d; }
     friend SimTime operator*(double d, SimTime a) { return a *= d; }
     friend SimTime operator/(SimTime a, double d) { return a /= d; }
+    friend SimTime operator*(SimTime a, int i) { return a *= static_cast<long long>(i); }
+    friend SimTime operator*(int i, SimTime a) { return a *= static_cast<long long>(i); }
+    friend SimTime operator*(SimTime a, long i) { return a *= static_cast<long long>(i); }
+    friend SimTime operator*(long i, SimTime a) { return a *= static_cast<long long>(i); }
+    friend SimTime operator*(SimTime a, long long i) { return a *= i; }
+    friend SimTime operator*(long long i, SimTime a) { return a *= i; }
+    friend SimTime operator/(SimTime a, int i) { return a /= static_cast<long long>(i); }
+    friend SimTime operator/(SimTime a, long i) { return a /= static_cast<long long>(i); }
+    friend SimTime operator/(SimTime a, long long i) { return a /= i; }
+    friend double operator/(double x, const SimTime &y) { return x / y.dbl(); }
     friend double operator/(const SimTime &a, const SimTime &b) { return static_cast<double>(a.t_) / static_cast<double>(b.t_); }
 
     friend bool operator==(const SimTime &a, const SimTime &b) { return a.t_ == b.t_; }

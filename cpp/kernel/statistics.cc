@@ -146,9 +146,8 @@ StatisticRecorder::StatisticRecorder(cSimulation *sim, cComponent *component, st
             throw cRuntimeError("@statistic %s: packetBytes/packetBits must be applied to the signal itself", name_.c_str());
 }
 
-bool StatisticRecorder::filter(double &v, std::size_t first)
+bool StatisticRecorder::filter(double &v, std::size_t first, simtime_t now)
 {
-    simtime_t now = sim_->getSimTime();
     for (std::size_t i = first; i < ops_.size(); i++) {
         SourceOp &op = ops_[i];
         switch (op.kind) {
@@ -174,8 +173,8 @@ bool StatisticRecorder::filter(double &v, std::size_t first)
                 break;
             case SourceOp::SUM_PER_DURATION: {
                 op.acc += v;
-                double span = (now - sim_->getWarmupPeriod()).dbl();  // since the end of the warm-up, as OMNeT++'s filter
-                v = span > 0 ? op.acc / span : 0;
+                simtime_t span = now - sim_->getWarmupPeriod();  // since the end of the warm-up, as OMNeT++'s filter
+                v = span > SIMTIME_ZERO ? op.acc / span.dbl() : std::numeric_limits<double>::quiet_NaN();
                 break;
             }
             case SourceOp::PACKET_BYTES:
@@ -213,9 +212,24 @@ Attributes StatisticRecorder::attrs(const char *mode) const
     return a;
 }
 
-void StatisticRecorder::collect(double v)
+void StatisticRecorder::emitInitialValues()
 {
-    simtime_t now = sim_->getSimTime();
+    simtime_t t = std::max(sim_->getSimTime(), sim_->getWarmupPeriod());
+    for (std::size_t i = 0; i < ops_.size(); i++) {
+        double v;
+        if (ops_[i].kind == SourceOp::COUNT)
+            v = ops_[i].n;
+        else if (ops_[i].kind == SourceOp::SUM)
+            v = ops_[i].acc;
+        else  // sumPerDuration's initial value is NaN at initialization: nothing is passed on
+            continue;
+        if (filter(v, i + 1, t))
+            collect(v, t);
+    }
+}
+
+void StatisticRecorder::collect(double v, simtime_t now)
+{
     if (count_ == 0)
         min_ = max_ = v;
     count_++;
@@ -243,8 +257,8 @@ void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, double value, c
 {
     if (sim_->getSimTime() < sim_->getWarmupPeriod())
         return;
-    if (filter(value))
-        collect(value);
+    if (filter(value, 0, sim_->getSimTime()))
+        collect(value, sim_->getSimTime());
 }
 
 void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, cObject *obj, cObject *)
@@ -257,14 +271,14 @@ void StatisticRecorder::receiveSignal(cComponent *, simsignal_t, cObject *obj, c
             throw cRuntimeError("@statistic %s: %s needs a cPacket, signal %s carried a %s", name_.c_str(),
                                 ops_[0].kind == SourceOp::PACKET_BYTES ? "packetBytes" : "packetBits", source_.c_str(), obj->getClassName());
         double v = ops_[0].kind == SourceOp::PACKET_BYTES ? static_cast<double>(pkt->getByteLength()) : static_cast<double>(pkt->getBitLength());
-        if (filter(v, 1))
-            collect(v);
+        if (filter(v, 1, sim_->getSimTime()))
+            collect(v, sim_->getSimTime());
         return;
     }
     if (!ops_.empty() && ops_[0].kind == SourceOp::COUNT) {
         double v = 0;
-        if (filter(v))
-            collect(v);
+        if (filter(v, 0, sim_->getSimTime()))
+            collect(v, sim_->getSimTime());
         return;
     }
     if (modes_ & ~REC_COUNT)
@@ -294,8 +308,7 @@ void StatisticRecorder::finish(cComponent *component, simsignal_t)
         double avg = nan;
         if (haveFirst_) {
             double total = weightedSum_ + last_ * (now - lastTime_).dbl();
-            double interval = (now - startTime_).dbl();
-            avg = interval > 0 ? total / interval : last_;
+            avg = total / (now - startTime_).dbl();  // NaN when all values came at the end, as OMNeT++
         }
         w.recordScalar(path, name_ + ":timeavg", avg, attrs("timeavg"));
     }

@@ -89,8 +89,8 @@ class StatisticRecorder : public cIListener
     std::vector<SourceOp> ops_;
 
     // Runs the value through the source's filters from ops_[first] on; false if a filter swallows it.
-    bool filter(double &value, std::size_t first = 0);
-    void collect(double value);
+    bool filter(double &value, std::size_t first, simtime_t now);
+    void collect(double value, simtime_t now);
     Attributes attrs(const char *mode) const;
 
   public:
@@ -101,6 +101,10 @@ class StatisticRecorder : public cIListener
     void finish(cComponent *component, simsignal_t signal) override;
     // Declares the output vector (if recording one); called when the run starts.
     void attachVector();
+    // OMNeT++'s initial values: a count or sum filter passes on its 0 when the component is
+    // initialized, timestamped with the end of the warm-up, so `last` of a sum that never
+    // received a value is 0 and a count's vector starts with 0.
+    void emitInitialValues();
 };
 
 }  // namespace qcity::sim

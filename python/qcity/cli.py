@@ -105,6 +105,8 @@ def _cmd_run(args) -> int:
         print(f"Run {n} of {args.config}: {result.reason} at t={result.sim_time}s, {result.events:,} events "
               f"in {result.elapsed_seconds:.3f}s ({rate / 1e6:.2f} Mev/s)")
         print(f"  fingerprint: {result.fingerprint}")
+        if result.fingerprint_check:
+            print(f"  {result.fingerprint_check}")
         print(f"  scalars: {result.sca_path}")
         if result.vec_path.exists():
             print(f"  vectors: {result.vec_path}")

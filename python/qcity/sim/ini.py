@@ -33,7 +33,8 @@ GLOBAL_OPTIONS = {
     "output-vector-precision", "output-scalar-precision", "simtime-resolution", "simtime-scale", "constraint",
     "parallel-simulation", "debug-on-errors", "print-undisposed", "fingerprint", "ned-path", "image-path",
     "check-signals", "param-record-as-scalar", "allow-object-stealing-on-deletion", "load-libs", "scheduler-class",
-    "rng-class", "total-stack", "eventlog-file", "vector-recording", "scalar-recording",
+    "rng-class", "total-stack", "eventlog-file", "vector-recording", "scalar-recording", "fingerprint-ingredients",
+    "fingerprint-events", "fingerprint-modules", "fingerprint-results", "fingerprintcalculator-class",
 }
 # Options that end a dotted key: they configure an object rather than set a parameter.
 PER_OBJECT_OPTIONS = {
@@ -42,6 +43,7 @@ PER_OBJECT_OPTIONS = {
     "vector-buffer", "apply-default",
 }
 _RNG_KEY = re.compile(r"rng-\d+")
+SEED_KEY = re.compile(r"seed-(\d+)-mt")  # the Mersenne Twister seed of one global RNG
 _ITER = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -241,7 +243,7 @@ class IniFile:
             for e in sec.entries:
                 last = e.key.rsplit(".", 1)[-1]
                 if "." not in e.key and not e.key.startswith("**"):
-                    if e.key not in GLOBAL_OPTIONS and not _RNG_KEY.fullmatch(e.key):
+                    if e.key not in GLOBAL_OPTIONS and not _RNG_KEY.fullmatch(e.key) and not SEED_KEY.fullmatch(e.key):
                         raise IniError(f"unknown configuration option '{e.key}'", e.file, e.line)
                     if e.key == "extends" and sec.name == "General":
                         raise IniError("[General] cannot extend another section", e.file, e.line)

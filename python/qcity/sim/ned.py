@@ -96,6 +96,16 @@ class ConnectionDecl:
 
 
 @dataclass
+class ConnectionGroup:
+    """``for ... { ... }`` or ``if ... { ... }`` around connections: OMNeT++ makes all of its
+    connections for one loop value before the next, so gate ``++`` indices follow that order."""
+    loops: list[tuple[str, Node, Node]]
+    conditions: list[Node]
+    members: list  # ConnectionDecl | ConnectionGroup, in source order
+    line: int
+
+
+@dataclass
 class NedType:
     kind: str  # simple, module, network, channel, moduleinterface
     name: str
@@ -195,7 +205,7 @@ class _NedParser:
             elif section == "submodules":
                 t.submodules.append(self._submodule())
             elif section == "connections":
-                t.connections.extend(self._connections([], []))
+                t.connections.extend(self._connections())
             else:
                 ts.error(f"'{section}:' sections are not supported by qcity's NED reader")
         return t
@@ -435,33 +445,34 @@ class _NedParser:
         plusplus = ts.accept("++")
         return GateRef(None, None, name, index, plusplus, first.line)
 
-    def _connections(self, loops: list, conditions: list) -> list[ConnectionDecl]:
+    def _connections(self) -> list:
         ts = self.ts
+        line = ts.tok.line
         if ts.accept("for"):
-            new_loops = list(loops)
+            loops = []
             while True:
                 var = ts.expect_name("a loop variable")
                 ts.expect("=")
                 lo = parse_expression(ts)
                 ts.expect("..")
                 hi = parse_expression(ts)
-                new_loops.append((var, lo, hi))
+                loops.append((var, lo, hi))
                 if not ts.accept(","):
                     break
             ts.expect("{")
-            out = []
+            members: list = []
             while not ts.accept("}"):
                 if ts.tok.kind == "EOF":
                     ts.error("missing '}' after for loop")
-                out.extend(self._connections(new_loops, conditions))
-            return out
+                members.extend(self._connections())
+            return [ConnectionGroup(loops, [], members, line)]
         if ts.accept("if"):
             cond = parse_expression(ts)
             ts.expect("{")
-            out = []
+            members = []
             while not ts.accept("}"):
-                out.extend(self._connections(loops, conditions + [cond]))
-            return out
+                members.extend(self._connections())
+            return [ConnectionGroup([], [cond], members, line)]
         first = ts.tok
         left = self._gate_ref()
         if ts.tok.text not in ("-->", "<--", "<-->"):
@@ -478,7 +489,8 @@ class _NedParser:
                 if ts.next().text != arrow:
                     ts.error(f"expected '{arrow}' after the channel spec")
         right = self._gate_ref()
-        local_loops, local_conds = list(loops), list(conditions)
+        local_loops: list = []
+        local_conds: list = []
         while ts.tok.text in ("for", "if"):
             if ts.accept("for"):
                 var = ts.expect_name("a loop variable")

@@ -254,9 +254,14 @@ def parse_expression_text(text: str, file: str | None = None, line: int = 1) -> 
 
 @dataclass(frozen=True)
 class RunTime:
-    """An expression the kernel evaluates at run time (in base units): a C++ Expr tree."""
+    """An expression the kernel evaluates at run time (in base units): a C++ Expr tree.
+
+    A random function's value is computed, as OMNeT++ computes it, in its first argument's unit
+    (``exponential(100ms)`` draws in ms); ``own`` keeps that unit and the tree in it, so that a
+    parameter declared in the same unit takes the draw unconverted, bit for bit as opp_run does."""
 
     tree: tuple
+    own: tuple[str, tuple] | None = None
 
 
 Scalar = Union[bool, int, float, str, RunTime]
@@ -272,10 +277,18 @@ class Quantity:
         return isinstance(self.value, RunTime)
 
 
-RANDOM_FUNCTIONS = {
-    "uniform": 2, "exponential": 1, "normal": 2, "truncnormal": 2, "intuniform": 2, "bernoulli": 1,
-    "lognormal": 2, "gamma_d": 2, "weibull": 2, "geometric": 1, "poisson": 1,
+# OMNeT++'s random NED functions: argument kinds ('q' a quantity in the value's unit, 'd' a
+# dimensionless number) and which argument's unit the value has (None: dimensionless); an optional
+# RNG index may follow. From the signatures in OMNeT++ 6's nedfunctions.cc.
+RANDOM_SIGNATURES: dict[str, tuple[str, int | None]] = {
+    "uniform": ("qq", 0), "exponential": ("q", 0), "normal": ("qq", 0), "truncnormal": ("qq", 0),
+    "gamma_d": ("dq", 1), "beta": ("dd", None), "erlang_k": ("dq", 1), "chi_square": ("d", None),
+    "student_t": ("d", None), "cauchy": ("qq", 0), "triang": ("qqq", 0), "lognormal": ("dd", None),
+    "weibull": ("qq", 0), "pareto_shifted": ("dqq", 1), "intuniform": ("qq", 0), "intuniformexcl": ("qq", 0),
+    "bernoulli": ("d", None), "binomial": ("dd", None), "geometric": ("d", None), "negbinomial": ("dd", None),
+    "poisson": ("d", None),
 }
+RANDOM_FUNCTIONS = {name: len(kinds) for name, (kinds, _) in RANDOM_SIGNATURES.items()}
 _MATH_1 = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "log10": math.log10}
 _UNIT_KEEPING_1 = {"floor": math.floor, "ceil": math.ceil, "fabs": math.fabs}
 
@@ -451,16 +464,7 @@ def _binop(op: str, a: Quantity, b: Quantity) -> Quantity:
 
 def _call(name: str, args: list[Quantity]) -> Quantity:
     if name in RANDOM_FUNCTIONS:
-        need = RANDOM_FUNCTIONS[name]
-        if len(args) not in (need, need + 1):
-            raise ExprError(f"{name}() takes {need} arguments (plus an optional RNG index), got {len(args)}")
-        unit = None
-        base_args = [_to_base(a) for a in args]
-        if name in ("uniform", "intuniform", "normal", "truncnormal"):
-            unit = _same_dimension(base_args[0], base_args[1], name) if base_args[1].unit or base_args[0].unit else None
-        elif name == "exponential":
-            unit = base_args[0].unit
-        return Quantity(RunTime(("call", name, *[_tree(a) for a in base_args])), unit)
+        return _random_call(name, args)
     if any(a.is_runtime for a in args):
         if name in ("min", "max", "floor", "ceil", "fabs", "sqrt", "exp", "log", "log10", "pow"):
             base_args = [_to_base(a) for a in args]
@@ -496,6 +500,51 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
     if name == "bool" and len(args) == 1:
         return Quantity(_truth(args[0]))
     raise ExprError(f"unknown function {name}() with {len(args)} argument(s)")
+
+
+def _in_unit(q: Quantity, unit: str | None, name: str) -> tuple:
+    """C++ tree of an argument expressed in ``unit``, converted as OMNeT++'s convertUnit() does."""
+    if isinstance(q.value, RunTime):
+        if q.unit is not None and unit is not None and units.base(unit) != q.unit:
+            raise ExprError(f"unit mismatch in {name}(): {q.unit} vs {unit}")
+        f = units.factor(unit) if unit else 1.0
+        return q.value.tree if f == 1 else ("div", q.value.tree, ("num", f))
+    if isinstance(q.value, str):
+        raise ExprError("a string cannot take part in a run-time (random) expression")
+    if (q.unit or None) != (unit or None):
+        if not q.unit or not unit:
+            raise ExprError(f"unit mismatch in {name}(): {q.unit or 'no unit'} vs {unit or 'no unit'}")
+        try:
+            return ("num", units.convert(float(q.value), q.unit, unit))
+        except ValueError as e:
+            raise ExprError(f"{name}(): {e}") from None
+    return ("num", float(q.value))
+
+
+def _random_call(name: str, args: list[Quantity]) -> Quantity:
+    kinds, k = RANDOM_SIGNATURES[name]
+    need = len(kinds)
+    if len(args) not in (need, need + 1):
+        raise ExprError(f"{name}() takes {need} arguments (plus an optional RNG index), got {len(args)}")
+    first = args[k] if k is not None else None
+    unit = first.unit if first is not None else None  # a random first argument's unit is its base unit
+    if name in ("intuniform", "intuniformexcl") and (args[0].unit or None) != (args[1].unit or None):
+        raise ExprError(f"{name}(): the arguments must have the same unit, got {args[0].unit or 'no unit'} "
+                        f"and {args[1].unit or 'no unit'}")
+    trees = []
+    for i, a in enumerate(args):
+        if i < need and kinds[i] == "q":
+            trees.append(_in_unit(a, unit, name))
+        else:  # dimensionless arguments and the RNG index
+            if a.unit:
+                raise ExprError(f"{name}(): argument {i + 1} must be dimensionless, got {a.unit}")
+            trees.append(_in_unit(a, None, name))
+    call = ("call", name, *trees)
+    if first is not None and first.is_runtime:  # a random argument: its tree is already in the base unit
+        return Quantity(RunTime(call), first.unit)
+    if not unit or units.factor(unit) == 1:
+        return Quantity(RunTime(call, (unit, call) if unit else None), units.base(unit) if unit else None)
+    return Quantity(RunTime(("mul", ("num", units.factor(unit)), call), (unit, call)), units.base(unit))
 
 
 def node_text(node: Node) -> str:

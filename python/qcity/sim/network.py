@@ -17,7 +17,16 @@ from .. import units
 from ..errors import IniError, NedError
 from ..patterns import compile_pattern
 from .ini import Entry, RunConfig
-from .ned import ConnectionDecl, GateRef, NedType, NedTypes, ParamDecl, SubmoduleDecl, statistic_decls
+from .ned import (
+    ConnectionDecl,
+    ConnectionGroup,
+    GateRef,
+    NedType,
+    NedTypes,
+    ParamDecl,
+    SubmoduleDecl,
+    statistic_decls,
+)
 from .nedexpr import (
     EvalContext,
     ExprError,
@@ -376,7 +385,10 @@ class NetworkBuilder:
                 f = units.factor(decl.unit)
                 if q.unit and units.base(decl.unit) != q.unit:
                     raise ExprError(f"unit mismatch: {q.unit} cannot be converted to {decl.unit}")
-                tree = v.tree if f == 1 else ("div", v.tree, ("num", f))
+                if v.own is not None and v.own[0] == decl.unit:  # drawn in the declared unit: no conversion
+                    tree = v.own[1]
+                else:
+                    tree = v.tree if f == 1 else ("div", v.tree, ("num", f))
                 return Quantity(RunTime(tree), decl.unit)
             return q
         if decl.unit and q.unit:
@@ -432,12 +444,18 @@ class NetworkBuilder:
             m.gate_types[name] = (g.type, g.is_vector)
             m.gate_sizes[name] = size
 
-    def _connect(self, m: _Module, typ: NedType, conn: ConnectionDecl) -> None:
-        for env in self._loop_envs(m, typ, conn):
+    def _connect(self, m: _Module, typ: NedType, conn: ConnectionDecl | ConnectionGroup,
+                 outer: dict[str, Quantity] | None = None) -> None:
+        """A connection, or a group's connections for each loop value in turn (OMNeT++'s order)."""
+        for env in self._loop_envs(m, typ, conn, outer or {}):
             if all(self._eval_bool(c, m, typ, conn.line, env) for c in conn.conditions):
-                self._connect_once(m, typ, conn, env)
+                if isinstance(conn, ConnectionGroup):
+                    for member in conn.members:
+                        self._connect(m, typ, member, env)
+                else:
+                    self._connect_once(m, typ, conn, env)
 
-    def _loop_envs(self, m: _Module, typ: NedType, conn: ConnectionDecl):
+    def _loop_envs(self, m: _Module, typ: NedType, conn: ConnectionDecl | ConnectionGroup, outer: dict[str, Quantity]):
         def rec(k: int, env: dict[str, Quantity]):
             if k == len(conn.loops):
                 yield dict(env)
@@ -450,7 +468,7 @@ class NetworkBuilder:
                 yield from rec(k + 1, env)
             env.pop(var, None)
 
-        yield from rec(0, {})
+        yield from rec(0, dict(outer))
 
     def _connect_once(self, m: _Module, typ: NedType, conn: ConnectionDecl, env: dict[str, Quantity]) -> None:
         src_mod, src_gate, src_idx = self._gate_end(m, typ, conn.src, env, conn)

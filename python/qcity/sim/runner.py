@@ -11,7 +11,8 @@ from pathlib import Path
 from .. import units
 from ..errors import IniError, NedError, QcityError
 from ..native import load_core
-from .ini import Entry, IniFile, RunConfig
+from .fingerprint import check_fingerprint, fingerprint_spec
+from .ini import SEED_KEY, Entry, IniFile, RunConfig
 from .ned import NedTypes
 from .nedexpr import ExprError, context_without_names, evaluate, parse_expression_text
 from .network import NetworkBuilder
@@ -32,6 +33,7 @@ class RunResult:
     elapsed_seconds: float = 0.0
     reason: str = ""
     fingerprint: str = ""
+    fingerprint_check: str | None = None  # opp_run's verdict when the ini gives a fingerprint
     skipped: bool = False
     unused_entries: list[Entry] = field(default_factory=list)
 
@@ -101,6 +103,17 @@ def _int_option(run: RunConfig, key: str, default: int) -> int:
         return int(e.value)
     except ValueError:
         raise IniError(f"{key} must be an integer, got {e.value!r}", e.file, e.line) from None
+
+
+def _explicit_seeds(run: RunConfig) -> list[tuple[int, int]]:
+    """The `seed-k-mt = N` options: (k, N), N taken as OMNeT++'s 32-bit seed."""
+    seeds = []
+    for key in run.options:
+        m = SEED_KEY.fullmatch(key)
+        if m:
+            value = _int_option(run, key, 0)
+            seeds.append((int(m.group(1)), value & 0xFFFFFFFF))
+    return seeds
 
 
 def header_lines(run: RunConfig, network: str, result_dir: str, seed_set: int) -> tuple[str, list[str]]:
@@ -173,7 +186,9 @@ def execute_run(
     core = load_core()
     sim = core.Simulation()
     seed_set = _int_option(run, "seed-set", run.run_number)
-    sim.setup_rngs(seed_set, _int_option(run, "num-rngs", 1))
+    sim.setup_rngs(seed_set, _int_option(run, "num-rngs", 1), _explicit_seeds(run))
+    fingerprints = fingerprint_spec(run)
+    sim.set_fingerprint_ingredients(fingerprints.ingredients)
     builder = NetworkBuilder(sim, types, run)
     builder.build(network_entry.value)
     # the options are checked before the result folder is made: a run refused for bad input leaves nothing
@@ -195,4 +210,5 @@ def execute_run(
     report = sim.run(sim_time_limit=limit, cpu_time_limit=cpu_limit, progress=progress, progress_interval=progress_interval,
                      scalar_filter=builder.scalar_wanted)
     return RunResult(config, run_number, sca, vec, report["events"], report["sim_time"], report["elapsed_seconds"],
-                     report["reason"], report["fingerprint"], unused_entries=builder.unused_entries())
+                     report["reason"], report["fingerprint"], check_fingerprint(fingerprints, report["fingerprint"]),
+                     unused_entries=builder.unused_entries())

@@ -1,0 +1,71 @@
+"""The ``fingerprint`` options, read as OMNeT++ 6 reads them.
+
+``fingerprint = 53d8-1f5e/tplx 1a2b-3c4d, 0000-0000/e`` asks for two calculators (comma-separated):
+each accepts any of its space-separated hashes, and takes its ingredients from the ``/`` suffix, else
+from the matching item of ``fingerprint-ingredients`` (default ``tplx``). Without ``fingerprint`` the
+run still computes the first ``fingerprint-ingredients`` set, and reports it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ini import IniError, RunConfig
+
+_WHOLE_RUN = ("fingerprint-events", "fingerprint-modules", "fingerprint-results")
+
+
+@dataclass
+class FingerprintSpec:
+    ingredients: list[str]  # one ingredient set per calculator
+    expected: list[list[str]] | None  # per calculator, the hashes it accepts; None: nothing to verify
+    text: str = ""  # the fingerprint option as written, for the mismatch message
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",")]
+
+
+def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
+    """The calculators a run needs, from its fingerprint options; IniError (file:line) for what the
+    embedded engine does not compute."""
+    for key in _WHOLE_RUN:
+        e = run.options.get(key)
+        if e is not None and any(item not in ("", "*") for item in _items(e.value)):
+            raise IniError(f"{key} = {e.value}: the embedded engine fingerprints every event, module and result; "
+                           "only '*' is accepted", e.file, e.line)
+    ing_entry = run.options.get("fingerprint-ingredients")
+    ing_items = _items(ing_entry.value) if ing_entry else ["tplx"]
+    fp_entry = run.options.get("fingerprint")
+    if fp_entry is None or not fp_entry.value.strip():
+        return FingerprintSpec([ing_items[0]], None)
+    ingredients, expected = [], []
+    for i, item in enumerate(_items(fp_entry.value)):
+        tokens = item.split()
+        suffixes = {t.split("/", 1)[1] for t in tokens if "/" in t}
+        if len(suffixes) > 1:
+            raise IniError(f"fingerprint: the ingredient suffixes of '{item}' disagree ({', '.join(sorted(suffixes))})",
+                           fp_entry.file, fp_entry.line)
+        ingredients.append(suffixes.pop() if suffixes else (ing_items[i] if i < len(ing_items) else ""))
+        expected.append([t.split("/", 1)[0] for t in tokens])
+    return FingerprintSpec(ingredients, expected, fp_entry.value)
+
+
+def _hash_value(text: str) -> int | None:
+    digits = "".join(c for c in text if c not in " -:")
+    try:
+        value = int(digits, 16)
+    except ValueError:
+        return None
+    return value if value <= 0xFFFFFFFF else None
+
+
+def check_fingerprint(spec: FingerprintSpec, calculated: str) -> str | None:
+    """opp_run's message on the calculated fingerprints, or None when none was expected."""
+    if spec.expected is None:
+        return None
+    hashes = [c.split("/", 1)[0] for c in calculated.split(",")]
+    for accepted, got in zip(spec.expected, hashes):
+        values = [_hash_value(a) for a in accepted]
+        if _hash_value(got) not in [v for v in values if v is not None]:
+            return f"Fingerprint mismatch! calculated: {calculated}, expected: {spec.text}"
+    return f"Fingerprint successfully verified: {calculated}"
