@@ -193,6 +193,24 @@ def test_fes_order_random_against_sort():
     assert fes_order(times, prios, cancel) == expected
 
 
+def test_fes_order_mostly_in_order_against_sort():
+    """Events scheduled in time order go to the FIFO side of the event set, the others to its heap;
+    cancellations hit both, and the FIFO outgrows its first ring buffer (64 entries)."""
+    import random
+
+    from qcity._core import fes_order
+
+    rng = random.Random(11)
+    times, t = [], 0.0
+    for _ in range(1000):
+        t += rng.choice([0.0, 0.001, 0.002])
+        times.append(t if rng.random() < 0.8 else rng.uniform(0, t))  # one in five out of order
+    prios = [rng.choice([0, 0, 0, -1, 1]) for _ in range(1000)]
+    cancel = rng.sample(range(1000), 300)
+    expected = sorted((i for i in range(1000) if i not in set(cancel)), key=lambda i: (times[i], prios[i], i))
+    assert fes_order(times, prios, cancel) == expected
+
+
 def test_ring_fingerprint_is_pinned(tmp_path, monkeypatch):
     """Fingerprint tier: the sample scenario's event trace, the fingerprint opp_run computes for it
     too (100,395 events there, its end-of-run event included). If a deliberate change to the kernel

@@ -65,6 +65,7 @@ void FingerprintCalculator::setIngredients(const std::string &ingredients)
             addEvents_ = true;
     }
     ingredients_ = ingredients;
+    tplx_ = ingredients == "tplx";
     hasher_.reset();
 }
 
@@ -91,6 +92,19 @@ const FingerprintCalculator::Folded &FingerprintCalculator::folded(std::vector<F
 
 void FingerprintCalculator::addEvent(const cMessage *msg, const cModule *module, const cSimulation &sim)
 {
+    if (!module->fingerprintPathReady_) {
+        Folded f = fold(module->getFullPath());
+        module->fingerprintPath_ = f.value;
+        module->fingerprintPathWords_ = f.words;
+        module->fingerprintPathReady_ = true;
+    }
+    if (tplx_) {
+        hasher_.add(sim.getSimTime());
+        hasher_.add(module->fingerprintPath_, module->fingerprintPathWords_);
+        if (msg->isPacket())
+            hasher_.add(static_cast<const cPacket *>(msg)->getBitLength());
+        return;
+    }
     if (!addEvents_)
         return;
     for (char c : ingredients_) {
@@ -105,7 +119,7 @@ void FingerprintCalculator::addEvent(const cMessage *msg, const cModule *module,
                 break;
             case 'i': hasher_.add(static_cast<int32_t>(module->getId())); break;
             case 'm': { const Folded &f = folded(names_, module, false); hasher_.add(f.value, f.words); break; }
-            case 'p': { const Folded &f = folded(paths_, module, true); hasher_.add(f.value, f.words); break; }
+            case 'p': hasher_.add(module->fingerprintPath_, module->fingerprintPathWords_); break;
             case 'r':
                 for (int k = 0; k < sim.getNumRngs(); k++)
                     hasher_.add(static_cast<uint64_t>(const_cast<cSimulation &>(sim).getRng(k)->getNumbersDrawn()));

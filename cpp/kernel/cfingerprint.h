@@ -55,6 +55,7 @@ class FingerprintCalculator
     std::string ingredients_ = "tplx";
     cHasher hasher_;
     bool addEvents_ = true;
+    bool tplx_ = true;  // the default ingredients: a straight-line path for the common case
     // Per module id: its full path (or full name) hashed once, folded so that adding it
     // again costs one rotation (the hash is linear in the words it merges).
     struct Folded
@@ -63,7 +64,7 @@ class FingerprintCalculator
         unsigned words = 0;
         bool ready = false;
     };
-    std::vector<Folded> paths_, names_;
+    std::vector<Folded> names_;
 
     static Folded fold(const std::string &s);
     const Folded &folded(std::vector<Folded> &cache, const cModule *m, bool fullPath);

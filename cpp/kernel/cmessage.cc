@@ -107,12 +107,12 @@ void cMessage::copyFrom(const cMessage &other)
     isSelf_ = other.isSelf_;
     delete controlInfo_;
     controlInfo_ = other.controlInfo_ ? other.controlInfo_->dup() : nullptr;
-    // heapIndex_ and insertOrder_ stay: a copy is never scheduled.
+    // fesSlot_ and insertOrder_ stay: a copy is never scheduled.
 }
 
 cMessage::~cMessage()
 {
-    if (heapIndex_ >= 0)
+    if (fesSlot_ != 0)
         if (cSimulation *sim = cSimulation::getActiveSimulation())
             sim->removeDeletedEvent(this);
     delete controlInfo_;

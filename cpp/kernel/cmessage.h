@@ -63,7 +63,7 @@ class cMessage : public cNamedObject
     int arrivalGateId_ = -1;
     void *contextPointer_ = nullptr;
     cObject *controlInfo_ = nullptr;
-    int heapIndex_ = -1;
+    int64_t fesSlot_ = 0;  // where the future event set keeps it (EventHeap); 0: not scheduled
     uint64_t insertOrder_ = 0;
     int64_t id_;
     int64_t treeId_;
@@ -100,7 +100,7 @@ class cMessage : public cNamedObject
     cObject *removeControlInfo();
 
     bool isSelfMessage() const { return isSelf_; }
-    bool isScheduled() const { return heapIndex_ >= 0; }
+    bool isScheduled() const { return fesSlot_ != 0; }
     int getArrivalModuleId() const { return arrivalModuleId_; }
     int getArrivalGateId() const { return arrivalGateId_; }
     int getSenderModuleId() const { return senderModuleId_; }

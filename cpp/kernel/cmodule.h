@@ -29,6 +29,10 @@ class cModule : public cComponent
     std::vector<cModule *> submodules_;  // owned by the simulation
     std::vector<GateDesc> gateDescs_;
     std::string fullPath_;
+    // the full path folded for the fingerprint's 'p' ingredient (FingerprintCalculator)
+    mutable uint32_t fingerprintPath_ = 0, fingerprintPathWords_ = 0;
+    mutable bool fingerprintPathReady_ = false;
+    friend class FingerprintCalculator;
 
     GateDesc *findGateDesc(const char *name);
     const GateDesc *findGateDesc(const char *name) const;

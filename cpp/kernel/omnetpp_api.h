@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iostream>
+#include <type_traits>
 #include <typeinfo>
 
 #include "cmessage.h"
@@ -38,6 +39,10 @@ T check_and_cast(P *p)
 {
     if (!p)
         throw cRuntimeError("check_and_cast(): cannot cast nullptr to type '%s'", demangledTypeName(typeid(T).name()).c_str());
+    using Target = std::remove_cv_t<std::remove_pointer_t<T>>;
+    if constexpr (std::is_base_of_v<std::remove_cv_t<P>, Target>)
+        if (typeid(*p) == typeid(Target))  // the exact type, the usual case: no hierarchy walk
+            return static_cast<T>(p);
     T r = dynamic_cast<T>(p);
     if (!r)
         throw cRuntimeError("check_and_cast(): cannot cast (%s)%s to type '%s'", p->getClassName(), p->getName(),

@@ -10,14 +10,9 @@ namespace qcity::sim {
 
 const SimTime SimTime::ZERO;
 
-// Largest magnitude in seconds that fits: INT64_MAX picoseconds is about 106.75 days.
-static constexpr double kMaxSeconds = 9223372.036854775807;
-
-int64_t SimTime::fromDouble(double d)
+void SimTime::rangeError(double d)
 {
-    if (!(std::fabs(d) < kMaxSeconds))
-        throw cRuntimeError("Cannot represent %g s as simtime_t: outside +-%g s (scale exponent -12)", d, kMaxSeconds);
-    return rawFromDouble(static_cast<double>(SCALE) * d);
+    throw cRuntimeError("Cannot represent %g s as simtime_t: outside +-%g s (scale exponent -12)", d, kMaxSeconds);
 }
 
 int64_t SimTime::rawFromDouble(double ticks)

@@ -16,8 +16,26 @@ class SimTime
 
   private:
     int64_t t_ = 0;
-    static int64_t fromDouble(double d);  // d in seconds
-    static int64_t rawFromDouble(double ticks);  // OMNeT++'s toInt64(): floor(ticks + 0.5), range-checked
+    static int64_t fromDouble(double d)  // d in seconds
+    {
+        if (d < 9.0e6 && d > -9.0e6)  // far inside the range (NaN fails this and is checked below)
+            return roundTicks(static_cast<double>(SCALE) * d);
+        if (!(d < kMaxSeconds && d > -kMaxSeconds))
+            rangeError(d);
+        return rawFromDouble(static_cast<double>(SCALE) * d);
+    }
+    // OMNeT++'s toInt64(): floor(ticks + 0.5), range-checked
+    static int64_t rawFromDouble(double ticks);
+    // floor(ticks + 0.5) for |ticks| below 2^63 without a libm call: truncate, then step down
+    // for negative fractions.
+    static int64_t roundTicks(double ticks)
+    {
+        double x = ticks + 0.5;
+        int64_t i = static_cast<int64_t>(x);
+        return i - (x < static_cast<double>(i));
+    }
+    [[noreturn]] static void rangeError(double seconds);
+    static constexpr double kMaxSeconds = 9223372.036854775807;  // INT64_MAX picoseconds, about 106.75 days
     static int64_t fromInt(int64_t i);
     static constexpr double kInvScale = 1.0 / 1e12;  // OMNeT++'s invfscale: dbl() multiplies by it
     [[noreturn]] static void overflow(const char *op);
