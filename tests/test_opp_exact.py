@@ -62,6 +62,23 @@ def test_a_wrong_expected_fingerprint_is_reported_as_opp_run_reports_it(tmp_path
     assert other.fingerprint.endswith("/tple") and other.fingerprint != good.fingerprint
 
 
+@pytest.mark.parametrize("setting,message", [
+    ("fingerprint-ingredients=tplc", "Fingerprint ingredient 'c' is not computed by the embedded engine"),
+    ("fingerprint-ingredients=tpq", "Unknown fingerprint ingredient character 'q'"),
+    ("fingerprint-modules=**.node[0]", "fingerprint-modules = **.node[0]: the embedded engine fingerprints every event"),
+    ("fingerprint=1a2b/tplx 3c4d/tp", "the ingredient suffixes of '1a2b/tplx 3c4d/tp' disagree"),
+    ("seed-3-mt=5", "seed-3-mt: there is no RNG 3 (num-rngs=1)"),
+    ("seed-0-mt=five", "seed-0-mt must be an integer"),
+    ("rng-class=cLCG32", "the embedded engine has only OMNeT++'s default, cMersenneTwister"),
+])
+def test_fingerprint_and_seed_options_refuse_what_they_cannot_do(setting, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(Exception, match=re.escape(message)):
+        execute_run(SCENARIOS / "ring" / "omnetpp.ini", "Ring", 0, result_dir=str(tmp_path), sim_time_limit="1s",
+                    overrides=[setting])
+    assert not list(tmp_path.glob("*.sca"))  # refused before anything was written
+
+
 # ---- with OMNeT++: every config, both engines --------------------------------------------------
 
 needs_omnetpp = pytest.mark.skipif(OPP_BIN is None, reason=NO_OMNETPP + " (the cross-engine tests need it)")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from .ini import IniError, RunConfig
 
 _WHOLE_RUN = ("fingerprint-events", "fingerprint-modules", "fingerprint-results")
+_KNOWN = set("etncklodimparszvyfx0")  # OMNeT++ 6's ingredient characters
+_COMPUTED = set("etnklimprx0")  # those the embedded engine computes
 
 
 @dataclass
@@ -37,6 +39,8 @@ def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
     ing_items = _items(ing_entry.value) if ing_entry else ["tplx"]
     fp_entry = run.options.get("fingerprint")
     if fp_entry is None or not fp_entry.value.strip():
+        if ing_entry is not None:
+            _check_ingredients(ing_items[0], ing_entry)
         return FingerprintSpec([ing_items[0]], None)
     ingredients, expected = [], []
     for i, item in enumerate(_items(fp_entry.value)):
@@ -47,7 +51,18 @@ def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
                            fp_entry.file, fp_entry.line)
         ingredients.append(suffixes.pop() if suffixes else (ing_items[i] if i < len(ing_items) else ""))
         expected.append([t.split("/", 1)[0] for t in tokens])
+    for chars in ingredients:
+        _check_ingredients(chars, ing_entry if ing_entry and chars in ing_items else fp_entry)
     return FingerprintSpec(ingredients, expected, fp_entry.value)
+
+
+def _check_ingredients(chars: str, where) -> None:
+    for c in chars:
+        if c not in _KNOWN:
+            raise IniError(f"Unknown fingerprint ingredient character '{c}'", where.file, where.line)
+        if c not in _COMPUTED:
+            raise IniError(f"Fingerprint ingredient '{c}' is not computed by the embedded engine (it computes "
+                           f"{' '.join(sorted(_COMPUTED))}; see docs/omnetpp.md)", where.file, where.line)
 
 
 def _hash_value(text: str) -> int | None:

@@ -105,6 +105,15 @@ def _int_option(run: RunConfig, key: str, default: int) -> int:
         raise IniError(f"{key} must be an integer, got {e.value!r}", e.file, e.line) from None
 
 
+def _check_rng_class(run: RunConfig) -> None:
+    """The embedded engine's RNG is OMNeT++'s default Mersenne Twister; another class would give
+    other numbers than opp_run, so it is refused rather than ignored."""
+    e = run.options.get("rng-class")
+    if e is not None and e.value.strip().strip('"') not in ("cMersenneTwister", "omnetpp::cMersenneTwister"):
+        raise IniError(f"rng-class = {e.value}: the embedded engine has only OMNeT++'s default, cMersenneTwister",
+                       e.file, e.line)
+
+
 def _explicit_seeds(run: RunConfig) -> list[tuple[int, int]]:
     """The `seed-k-mt = N` options: (k, N), N taken as OMNeT++'s 32-bit seed."""
     seeds = []
@@ -186,6 +195,7 @@ def execute_run(
     core = load_core()
     sim = core.Simulation()
     seed_set = _int_option(run, "seed-set", run.run_number)
+    _check_rng_class(run)
     sim.setup_rngs(seed_set, _int_option(run, "num-rngs", 1), _explicit_seeds(run))
     fingerprints = fingerprint_spec(run)
     sim.set_fingerprint_ingredients(fingerprints.ingredients)
