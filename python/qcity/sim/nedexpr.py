@@ -334,6 +334,50 @@ def _to_base(q: Quantity) -> Quantity:
     return Quantity(q.value * units.factor(q.unit), units.base(q.unit))  # type: ignore[operator]
 
 
+def _own(q: Quantity) -> tuple[str | None, tuple]:
+    """(unit, tree) of a value as OMNeT++ holds it: a literal in its own unit, a run-time value in the
+    unit its random function drew it in (else its base unit)."""
+    if isinstance(q.value, RunTime):
+        return q.value.own if q.value.own is not None else (q.unit, q.value.tree)
+    return q.unit, ("num", float(q.value))
+
+
+def _convert_tree(tree: tuple, frm: str, to: str) -> tuple:
+    """A tree's value converted from unit ``frm`` to ``to`` the way OMNeT++'s convertUnit() does it."""
+    if frm == to:
+        return tree
+    if units.base(frm) != units.base(to):
+        raise ExprError(f"unit mismatch: {frm} vs {to}")
+    if units.base(frm) == to:
+        return ("mul", ("num", units.factor(frm)), tree)
+    if frm == units.base(to):
+        return ("div", tree, ("num", units.factor(to)))
+    return ("div", ("mul", ("num", units.factor(frm)), tree), ("num", units.factor(to)))
+
+
+def _runtime(unit: str | None, tree: tuple) -> Quantity:
+    """A run-time value computed in ``unit``: its base-unit tree, and the tree in ``unit`` kept beside it."""
+    if not unit:
+        return Quantity(RunTime(tree))
+    if units.factor(unit) == 1:
+        return Quantity(RunTime(tree, (unit, tree)), units.base(unit))
+    return Quantity(RunTime(("mul", ("num", units.factor(unit)), tree), (unit, tree)), units.base(unit))
+
+
+def _own_arithmetic(op: str, a: Quantity, b: Quantity) -> Quantity | None:
+    """OMNeT++'s arithmetic on a run-time operand, kept in the operands' units (the right operand of
+    + and - converted to the left one's unit; * and / by a plain number keep the unit), so that the
+    value is rounded where opp_run rounds it. None where the result has no unit to keep."""
+    (ua, ta), (ub, tb) = _own(a), _own(b)
+    if op in ("+", "-") and ua and ub:
+        return _runtime(ua, (_TREE_OPS[op], ta, _convert_tree(tb, ub, ua)))
+    if op == "*" and bool(ua) != bool(ub):
+        return _runtime(ua or ub, ("mul", ta, tb))
+    if op == "/" and ua and not ub:
+        return _runtime(ua, ("div", ta, tb))
+    return None
+
+
 def _same_dimension(a: Quantity, b: Quantity, op: str) -> str | None:
     ua = units.base(a.unit) if a.unit else None
     ub = units.base(b.unit) if b.unit else None
@@ -377,7 +421,10 @@ def evaluate(node: Node, ctx: EvalContext) -> Quantity:
         x = evaluate(node[2], ctx)
         _check_numeric(x, node[1])
         if x.is_runtime:
-            return Quantity(RunTime(("neg" if node[1] == "-" else "not", _tree(x))), x.unit if node[1] == "-" else None)
+            if node[1] == "-":
+                unit, tree = _own(x)
+                return _runtime(unit, ("neg", tree))
+            return Quantity(RunTime(("not", _tree(x))))
         return Quantity(-x.value, x.unit) if node[1] == "-" else Quantity(not _truth(x))  # type: ignore[operator]
     if kind == "binop":
         return _binop(node[1], evaluate(node[2], ctx), evaluate(node[3], ctx))
@@ -409,11 +456,21 @@ def _binop(op: str, a: Quantity, b: Quantity) -> Quantity:
         return Quantity(_truth(a) and _truth(b) if op == "&&" else _truth(a) or _truth(b))
     _check_numeric(a, op)
     _check_numeric(b, op)
+    if (a.is_runtime or b.is_runtime) and op in ("+", "-", "*", "/"):
+        kept = _own_arithmetic(op, a, b)  # before the operands are brought to base units
+        if kept is not None:
+            return kept
+    if op in ("+", "-") and a.unit and b.unit and a.unit != b.unit and not (a.is_runtime or b.is_runtime):
+        # as OMNeT++: the right operand in the left one's unit, the sum in that unit
+        try:
+            b = Quantity(units.convert(b.value, b.unit, a.unit), a.unit)  # type: ignore[arg-type]
+        except ValueError as e:
+            raise ExprError(f"unit mismatch in '{op}': {e}") from None
     if op in ("+", "-", "<", "<=", ">", ">=", "==", "!="):
         if a.unit != b.unit:
             a, b = _to_base(a), _to_base(b)
         unit = _same_dimension(a, b, op)
-        result_unit = unit if op in ("+", "-") else None
+        result_unit = (a.unit if a.unit == b.unit else unit) if op in ("+", "-") else None
     elif op == "*":
         if a.unit and b.unit:
             raise ExprError(f"cannot multiply {a.unit} by {b.unit}")
@@ -466,6 +523,18 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
     if name in RANDOM_FUNCTIONS:
         return _random_call(name, args)
     if any(a.is_runtime for a in args):
+        if name in ("floor", "ceil") and any(a.unit for a in args):
+            raise ExprError(f"{name}() needs a dimensionless argument (OMNeT++'s math functions take no units)")
+        if name in ("floor", "ceil", "fabs") and len(args) == 1 or name in ("min", "max") and len(args) == 2:
+            # computed in the first argument's unit, as OMNeT++ does
+            unit, tree = _own(args[0])
+            rest = []
+            for a in args[1:]:
+                ub, tb = _own(a)
+                if bool(unit) != bool(ub):
+                    raise ExprError(f"{name}(): unit mismatch: {unit or 'no unit'} vs {ub or 'no unit'}")
+                rest.append(_convert_tree(tb, ub, unit) if unit else tb)
+            return _runtime(unit, ("call", name, tree, *rest))
         if name in ("min", "max", "floor", "ceil", "fabs", "sqrt", "exp", "log", "log10", "pow"):
             base_args = [_to_base(a) for a in args]
             unit = base_args[0].unit if name in ("min", "max", "floor", "ceil", "fabs") else None
@@ -482,6 +551,8 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
             a, b = _to_base(a), _to_base(b)
             _same_dimension(a, b, name)
         return min(a, b, key=lambda q: q.value) if name == "min" else max(a, b, key=lambda q: q.value)
+    if name in ("floor", "ceil") and args and args[0].unit:
+        raise ExprError(f"{name}() needs a dimensionless argument (OMNeT++'s math functions take no units)")
     if name in _UNIT_KEEPING_1 and len(args) == 1:
         r = _UNIT_KEEPING_1[name](args[0].value)
         return Quantity(r, args[0].unit)
