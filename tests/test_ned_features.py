@@ -371,3 +371,31 @@ def test_default_include_and_unit_conversion(tmp_path, monkeypatch):
     assert by[("Net", "n")] == "3"
     assert by[("Net.pair[0].first", "tokenLength")] == "1024B"
     assert r.sim_time == "0.5"
+
+
+NAN_NED = FILTERS_NED.replace("simple FilteredNode extends RingNode\n{", """simple FilteredNode extends RingNode
+{
+    @statistic[rate](source=sumPerDuration(hop); record=last,count,mean,timeavg,vector);""")
+
+
+def test_recorders_skip_nan_as_omnetpps_do(scenario):
+    """sumPerDuration is NaN for a value at the end of the warm-up (no time has passed): OMNeT++'s
+    recorders skip it, the vector keeps it, and the time average skips the interval it holds."""
+    ini = scenario(NAN_NED, """
+        [General]
+        network = Net
+        sim-time-limit = 10s
+        warmup-period = 1s
+        Net.node[0].tokens = 1
+    """)
+    r = execute_run(ini, "General", 0)
+    s = _scalars(r)
+    rates = [float("nan"), 4 / 2, 9 / 4, 16 / 6, 25 / 8]  # node[1] gets hops 1, 3, 5, 7, 9 at t = 1, 3, ...
+    assert s[("Net.node[1]", "rate:last")] == rates[-1]
+    assert s[("Net.node[1]", "rate:count")] == 4
+    assert s[("Net.node[1]", "rate:mean")] == pytest.approx(sum(rates[1:]) / 4, rel=1e-12)
+    held = 2 * rates[1] + 2 * rates[2] + 2 * rates[3] + 1 * rates[4]  # [1, 3) holds NaN and counts for nothing
+    assert s[("Net.node[1]", "rate:timeavg")] == pytest.approx(held / 7, rel=1e-12)
+    vec = results.get_vectors(results.read_result_files(str(r.vec_path)))
+    values = vec[(vec.module == "Net.node[1]") & (vec.name == "rate:vector")].iloc[0]["vecvalue"]
+    assert len(values) == 5 and values[0] != values[0] and list(values[1:]) == pytest.approx(rates[1:], rel=1e-12)

@@ -15,15 +15,24 @@ def _eval(text: str):
 
 @pytest.mark.parametrize("text,value,unit", [
     ("2ms + 3ms", 5, "ms"),  # was 5 s: the sum kept its value and took the base unit
-    ("1ms + 500us", 1.5, "ms"),  # the right operand converted to the left one's unit
-    ("1km - 1m", 0.999, "km"),
+    ("1s + 1ms", 1001, "ms"),  # integers go to the smaller unit when the factor is whole
+    ("1ms + 500us", 1500, "us"),
+    ("1km - 1m", 999, "m"),
+    ("1.0ms + 500us", 1.5, "ms"),  # otherwise the right operand goes to the left one's unit
     ("2s * 3", 6, "s"),
     ("floor(2.5) * 1ms", 2, "ms"),
     ("fabs(-2ms)", 2.0, "ms"),
 ])
 def test_constant_arithmetic_keeps_omnetpps_units(text, value, unit):
     q = _eval(text)
-    assert (q.value, q.unit) == (pytest.approx(value), unit)
+    assert (q.value, q.unit) == (value, unit) and type(q.value) is type(value)
+
+
+def test_random_arguments_and_divisions_stay_in_their_units():
+    assert _eval("uniform(1ms, exponential(2ms))").value.own == (
+        "ms", ("call", "uniform", ("num", 1.0), ("call", "exponential", ("num", 2.0))))
+    ratio = _eval("uniform(1ms, 2ms) / 1ms")  # the right operand in the left one's unit: a plain number
+    assert ratio.unit is None and ratio.value.tree == ("div", ("call", "uniform", ("num", 1.0), ("num", 2.0)), ("num", 1.0))
 
 
 def test_a_random_value_is_computed_in_its_arguments_unit():

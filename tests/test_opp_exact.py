@@ -60,6 +60,10 @@ def test_a_wrong_expected_fingerprint_is_reported_as_opp_run_reports_it(tmp_path
     assert again.fingerprint_check == f"Fingerprint successfully verified: {good.fingerprint}"
     other = execute_run(ring, "Ring", 0, result_dir=str(tmp_path), sim_time_limit="1s", overrides=["fingerprint=0/tple"])
     assert other.fingerprint.endswith("/tple") and other.fingerprint != good.fingerprint
+    quoted = execute_run(ring, "Ring", 0, result_dir=str(tmp_path), sim_time_limit="1s",
+                         overrides=[f'fingerprint="{good.fingerprint}, 0/e,"'])  # quoted, two calculators, an empty item
+    assert quoted.fingerprint.startswith(f"{good.fingerprint}, ") and quoted.fingerprint.endswith("/e")
+    assert quoted.fingerprint_check.startswith("Fingerprint mismatch!")  # the second one is not 0
 
 
 @pytest.mark.parametrize("setting,message", [
@@ -69,6 +73,7 @@ def test_a_wrong_expected_fingerprint_is_reported_as_opp_run_reports_it(tmp_path
     ("fingerprint=1a2b/tplx 3c4d/tp", "the ingredient suffixes of '1a2b/tplx 3c4d/tp' disagree"),
     ("seed-3-mt=5", "seed-3-mt: there is no RNG 3 (num-rngs=1)"),
     ("seed-0-mt=five", "seed-0-mt must be an integer"),
+    ("fingerprint=12g4-0000", 'cannot verify hash: invalid hash text "12g4-0000"'),
     ("rng-class=cLCG32", "the embedded engine has only OMNeT++'s default, cMersenneTwister"),
 ])
 def test_fingerprint_and_seed_options_refuse_what_they_cannot_do(setting, message, tmp_path, monkeypatch):

@@ -77,7 +77,12 @@ double Expr::evaluate(cComponent *ctx) const
     if (f == "truncnormal") return ctx->truncnormal(arg(0), arg(1), rngArg(2));
     if (f == "intuniform") return static_cast<double>(ctx->intuniform(static_cast<int64_t>(arg(0)), static_cast<int64_t>(arg(1)), rngArg(2)));
     if (f == "bernoulli") return ctx->bernoulli(arg(0), rngArg(1));
-    auto count = [&](std::size_t k) { return static_cast<unsigned>(arg(k)); };
+    auto count = [&](std::size_t k) {
+        double v = arg(k);
+        if (!(v > 0))
+            throw cRuntimeError("%s(): k must be positive, got %g", f.c_str(), v);
+        return static_cast<unsigned>(v);
+    };
     auto integer = [&](std::size_t k) { return static_cast<int64_t>(arg(k)); };
     if (f == "lognormal") return dist::lognormal(ctx->getRNG(rngArg(2)), arg(0), arg(1));
     if (f == "gamma_d") return dist::gamma_d(ctx->getRNG(rngArg(2)), arg(0), arg(1));

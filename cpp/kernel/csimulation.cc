@@ -263,7 +263,7 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
                 break;
             // OMNeT++ ends the run with an event at the limit of the lowest priority, scheduled
             // before any other: events at the limit still run, unless of that priority.
-            if (msg->arrivalTime_ > timeLimit || (msg->arrivalTime_ == timeLimit && msg->priority_ == SHRT_MAX)) {
+            if (hasTimeLimit && (msg->arrivalTime_ > timeLimit || (msg->arrivalTime_ == timeLimit && msg->priority_ == SHRT_MAX))) {
                 now_ = timeLimit;
                 report.reason = "sim-time-limit";
                 break;
@@ -303,7 +303,7 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
     }
     report.events = eventNumber_;
     for (const auto &f : fingerprints_)
-        report.fingerprint += (report.fingerprint.empty() ? "" : ",") + f.str();
+        report.fingerprint += (report.fingerprint.empty() ? "" : ", ") + f.str();  // as cMultiFingerprintCalculator::str()
     report.simTime = now_.str();
     report.simTimeSeconds = now_.dbl();
     report.elapsedSeconds = elapsed();

@@ -230,25 +230,28 @@ void StatisticRecorder::emitInitialValues()
 
 void StatisticRecorder::collect(double v, simtime_t now)
 {
-    if (count_ == 0)
-        min_ = max_ = v;
-    count_++;
-    sum_ += v;
-    sqrsum_ += v * v;
-    min_ = std::min(min_, v);
-    max_ = std::max(max_, v);
-    if (modes_ & REC_TIMEAVG) {
-        if (!haveFirst_) {
-            haveFirst_ = true;
-            startTime_ = now;
-        }
-        else
-            weightedSum_ += last_ * (now - lastTime_).dbl();
-        lastTime_ = now;
+    // OMNeT++'s recorders skip NaN (count, sum, mean, min, max, last, stats, histogram); the
+    // vector records it, and the time average lets it hold until the next value
+    if (!std::isnan(v)) {
+        if (count_ == 0)
+            min_ = max_ = v;
+        count_++;
+        sum_ += v;
+        sqrsum_ += v * v;
+        min_ = std::min(min_, v);
+        max_ = std::max(max_, v);
+        last_ = v;
+        if (modes_ & REC_HISTOGRAM)
+            histogram_.collect(v);
     }
-    last_ = v;
-    if (modes_ & REC_HISTOGRAM)
-        histogram_.collect(v);
+    if (modes_ & REC_TIMEAVG) {
+        if (!std::isnan(timeavgLast_)) {
+            timeavgTime_ += now - lastTime_;
+            weightedSum_ += timeavgLast_ * (now - lastTime_).dbl();
+        }
+        lastTime_ = now;
+        timeavgLast_ = v;
+    }
     if (vectorHandle_ >= 0)
         sim_->getResultWriter().recordVectorValue(vectorHandle_, sim_->getEventNumber(), now, v);
 }
@@ -304,13 +307,14 @@ void StatisticRecorder::finish(cComponent *component, simsignal_t)
     scalar(REC_MAX, "max", count_ ? max_ : nan);
     scalar(REC_LAST, "last", count_ ? last_ : nan);
     if (modes_ & REC_TIMEAVG) {
-        simtime_t now = sim_->getSimTime();
-        double avg = nan;
-        if (haveFirst_) {
-            double total = weightedSum_ + last_ * (now - lastTime_).dbl();
-            avg = total / (now - startTime_).dbl();  // NaN when all values came at the end, as OMNeT++
+        simtime_t now = sim_->getSimTime(), total = timeavgTime_;
+        double weighted = weightedSum_;
+        if (!std::isnan(timeavgLast_)) {
+            total += now - lastTime_;
+            weighted += timeavgLast_ * (now - lastTime_).dbl();
         }
-        w.recordScalar(path, name_ + ":timeavg", avg, attrs("timeavg"));
+        // NaN when no time passed after a value (0/0), as OMNeT++'s getTimeAverage()
+        w.recordScalar(path, name_ + ":timeavg", weighted / total.dbl(), attrs("timeavg"));
     }
     if (modes_ & (REC_STATS | REC_HISTOGRAM)) {
         StatisticFields f;

@@ -3,6 +3,8 @@
 // `count sum mean min max last vector histogram timeavg stats`.
 #pragma once
 
+#include <limits>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -79,9 +81,10 @@ class StatisticRecorder : public cIListener
     unsigned modes_;
     int64_t count_ = 0;
     double sum_ = 0, sqrsum_ = 0, min_ = 0, max_ = 0, last_ = 0;
-    // time average (TimeAverageRecorder semantics: from the first value to the end)
-    bool haveFirst_ = false;
-    simtime_t startTime_, lastTime_;
+    // time average, as OMNeT++'s TimeAverageRecorder: each value holds until the next; the
+    // interval after a NaN counts neither time nor weight
+    double timeavgLast_ = std::numeric_limits<double>::quiet_NaN();
+    simtime_t timeavgTime_, lastTime_;
     double weightedSum_ = 0;
     AutoHistogram histogram_;
     cComponent *component_;

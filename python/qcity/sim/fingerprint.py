@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ini import IniError, RunConfig
+from .ini import Entry, IniError, RunConfig, unquote
 
 _WHOLE_RUN = ("fingerprint-events", "fingerprint-modules", "fingerprint-results")
 _KNOWN = set("etncklodimparszvyfx0")  # OMNeT++ 6's ingredient characters
@@ -24,7 +24,8 @@ class FingerprintSpec:
 
 
 def _items(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",")]
+    """A comma-separated option's items, unquoted, empty ones dropped (as cStringTokenizer does)."""
+    return [item.strip() for item in unquote(text.strip()).split(",") if item.strip()]
 
 
 def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
@@ -36,9 +37,9 @@ def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
             raise IniError(f"{key} = {e.value}: the embedded engine fingerprints every event, module and result; "
                            "only '*' is accepted", e.file, e.line)
     ing_entry = run.options.get("fingerprint-ingredients")
-    ing_items = _items(ing_entry.value) if ing_entry else ["tplx"]
+    ing_items = (_items(ing_entry.value) or [""]) if ing_entry else ["tplx"]
     fp_entry = run.options.get("fingerprint")
-    if fp_entry is None or not fp_entry.value.strip():
+    if fp_entry is None or not _items(fp_entry.value):
         if ing_entry is not None:
             _check_ingredients(ing_items[0], ing_entry)
         return FingerprintSpec([ing_items[0]], None)
@@ -50,13 +51,17 @@ def fingerprint_spec(run: RunConfig) -> FingerprintSpec:
             raise IniError(f"fingerprint: the ingredient suffixes of '{item}' disagree ({', '.join(sorted(suffixes))})",
                            fp_entry.file, fp_entry.line)
         ingredients.append(suffixes.pop() if suffixes else (ing_items[i] if i < len(ing_items) else ""))
-        expected.append([t.split("/", 1)[0] for t in tokens])
+        hashes = [t.split("/", 1)[0] for t in tokens]
+        for h in hashes:
+            if _hash_value(h) is None:
+                raise IniError(f"fingerprint: cannot verify hash: invalid hash text \"{h}\"", fp_entry.file, fp_entry.line)
+        expected.append(hashes)
     for chars in ingredients:
         _check_ingredients(chars, ing_entry if ing_entry and chars in ing_items else fp_entry)
     return FingerprintSpec(ingredients, expected, fp_entry.value)
 
 
-def _check_ingredients(chars: str, where) -> None:
+def _check_ingredients(chars: str, where: Entry) -> None:
     for c in chars:
         if c not in _KNOWN:
             raise IniError(f"Unknown fingerprint ingredient character '{c}'", where.file, where.line)
@@ -78,9 +83,8 @@ def check_fingerprint(spec: FingerprintSpec, calculated: str) -> str | None:
     """opp_run's message on the calculated fingerprints, or None when none was expected."""
     if spec.expected is None:
         return None
-    hashes = [c.split("/", 1)[0] for c in calculated.split(",")]
+    hashes = [c.strip().split("/", 1)[0] for c in calculated.split(",")]
     for accepted, got in zip(spec.expected, hashes):
-        values = [_hash_value(a) for a in accepted]
-        if _hash_value(got) not in [v for v in values if v is not None]:
+        if _hash_value(got) not in [_hash_value(a) for a in accepted]:
             return f"Fingerprint mismatch! calculated: {calculated}, expected: {spec.text}"
     return f"Fingerprint successfully verified: {calculated}"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import IniError, NedError, read_utf8
 from ..patterns import PatternError, compile_pattern
@@ -83,6 +84,42 @@ class IterVar:
     entry: Entry
 
 
+_LITERAL_NAME = re.compile(r"[A-Za-z0-9_$:-]+")
+
+
+class _KeyIndex:
+    """The entries of a run that name parameters or per-object options, indexed by their key's last
+    segment: a key ending in a literal name (``**.app.sendInterval``) can only match paths ending in
+    that name, so a lookup tries those and the keys ending in a wildcard, in entry order."""
+
+    def __init__(self, entries: list[Entry]):
+        self.by_name: dict[str, list[tuple[int, Entry, Any]]] = {}
+        self.wild: list[tuple[int, Entry, Any]] = []
+        for i, e in enumerate(entries):
+            if "." not in e.key and not e.key.startswith("**"):
+                continue
+            item = (i, e, compile_pattern(e.key))
+            last = e.key.rsplit(".", 1)[-1]
+            if _LITERAL_NAME.fullmatch(last):
+                self.by_name.setdefault(last, []).append(item)
+            else:
+                self.wild.append(item)
+
+    def first_match(self, path: str) -> Entry | None:
+        named = self.by_name.get(path.rsplit(".", 1)[-1], [])
+        i = j = 0
+        while i < len(named) or j < len(self.wild):  # merge the two lists in entry order
+            if j == len(self.wild) or (i < len(named) and named[i][0] < self.wild[j][0]):
+                _, e, pattern = named[i]
+                i += 1
+            else:
+                _, e, pattern = self.wild[j]
+                j += 1
+            if pattern.match(path):
+                return e
+        return None
+
+
 @dataclass
 class RunConfig:
     """Everything one run needs from the ini file, with ${...} already substituted."""
@@ -95,6 +132,7 @@ class RunConfig:
     entries: list[Entry]  # in lookup order: the first match wins
     options: dict[str, Entry]
     ini_file: str
+    _index: _KeyIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def option(self, key: str, default: str | None = None) -> str | None:
         e = self.options.get(key)
@@ -102,12 +140,9 @@ class RunConfig:
 
     def lookup(self, path: str) -> Entry | None:
         """First entry whose key pattern matches the full path of a parameter or per-object option."""
-        for e in self.entries:
-            if "." not in e.key and not e.key.startswith("**"):
-                continue
-            if compile_pattern(e.key).match(path):
-                return e
-        return None
+        if self._index is None:
+            self._index = _KeyIndex(self.entries)
+        return self._index.first_match(path)
 
     @property
     def iterationvars(self) -> str:
@@ -115,7 +150,7 @@ class RunConfig:
 
     def _segments(self) -> list[str]:
         # as OMNeT++'s SectionBasedConfiguration: name=value, the value unquoted and filename-encoded
-        return [(f"{k}=" if k[:1].isalpha() else "") + filename_encode(_unquote(v))
+        return [(f"{k}=" if k[:1].isalpha() else "") + filename_encode(unquote(v))
                 for k, v in self.iteration.items() if k != "repetition"]
 
     @property
@@ -130,7 +165,8 @@ class RunConfig:
         return "/".join(self._segments())
 
 
-def _unquote(value: str) -> str:
+def unquote(value: str) -> str:
+    """An ini string value without its quotes (OMNeT++ unquotes string options), or as it is."""
     if len(value) >= 2 and value[0] == value[-1] == '"':
         return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     return value

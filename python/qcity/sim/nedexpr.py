@@ -355,6 +355,37 @@ def _convert_tree(tree: tuple, frm: str, to: str) -> tuple:
     return ("div", ("mul", ("num", units.factor(frm)), tree), ("num", units.factor(to)))
 
 
+def _conversion_factor(frm: str, to: str) -> float:
+    """OMNeT++'s getConversionFactor() between two units of one dimension (0 if there is none)."""
+    if frm == to:
+        return 1.0
+    if units.base(frm) != units.base(to):
+        return 0.0
+    if units.base(frm) == to:
+        return units.factor(frm)
+    if frm == units.base(to):
+        return 1.0 / units.factor(to)
+    return units.factor(frm) * (1.0 / units.factor(to))
+
+
+def _common_unit(a: Quantity, b: Quantity, op: str) -> tuple[Quantity, Quantity]:
+    """Two quantities in one unit, as OMNeT++'s bringToCommonTypeAndUnit() makes them for + and -:
+    integers go to the smaller unit when the factor is whole (1s + 1ms is 1001 ms), anything else
+    to the left operand's unit."""
+    if isinstance(a.value, int) and isinstance(b.value, int) and not isinstance(a.value, bool) \
+            and not isinstance(b.value, bool):
+        c = _conversion_factor(b.unit, a.unit)  # type: ignore[arg-type]
+        c2 = _conversion_factor(a.unit, b.unit)  # type: ignore[arg-type]
+        if c > 1 and c == math.floor(c):
+            return a, Quantity(b.value * int(c), a.unit)
+        if c2 > 1 and c2 == math.floor(c2):
+            return Quantity(a.value * int(c2), b.unit), b
+    try:
+        return a, Quantity(units.convert(float(b.value), b.unit, a.unit), a.unit)  # type: ignore[arg-type]
+    except ValueError as e:
+        raise ExprError(f"unit mismatch in '{op}': {e}") from None
+
+
 def _runtime(unit: str | None, tree: tuple) -> Quantity:
     """A run-time value computed in ``unit``: its base-unit tree, and the tree in ``unit`` kept beside it."""
     if not unit:
@@ -375,6 +406,8 @@ def _own_arithmetic(op: str, a: Quantity, b: Quantity) -> Quantity | None:
         return _runtime(ua or ub, ("mul", ta, tb))
     if op == "/" and ua and not ub:
         return _runtime(ua, ("div", ta, tb))
+    if op == "/" and ua and ub:  # the right operand in the left one's unit: a plain number
+        return _runtime(None, ("div", ta, _convert_tree(tb, ub, ua)))
     return None
 
 
@@ -461,11 +494,7 @@ def _binop(op: str, a: Quantity, b: Quantity) -> Quantity:
         if kept is not None:
             return kept
     if op in ("+", "-") and a.unit and b.unit and a.unit != b.unit and not (a.is_runtime or b.is_runtime):
-        # as OMNeT++: the right operand in the left one's unit, the sum in that unit
-        try:
-            b = Quantity(units.convert(b.value, b.unit, a.unit), a.unit)  # type: ignore[arg-type]
-        except ValueError as e:
-            raise ExprError(f"unit mismatch in '{op}': {e}") from None
+        a, b = _common_unit(a, b, op)
     if op in ("+", "-", "<", "<=", ">", ">=", "==", "!="):
         if a.unit != b.unit:
             a, b = _to_base(a), _to_base(b)
@@ -576,10 +605,10 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
 def _in_unit(q: Quantity, unit: str | None, name: str) -> tuple:
     """C++ tree of an argument expressed in ``unit``, converted as OMNeT++'s convertUnit() does."""
     if isinstance(q.value, RunTime):
-        if q.unit is not None and unit is not None and units.base(unit) != q.unit:
-            raise ExprError(f"unit mismatch in {name}(): {q.unit} vs {unit}")
-        f = units.factor(unit) if unit else 1.0
-        return q.value.tree if f == 1 else ("div", q.value.tree, ("num", f))
+        own_unit, tree = _own(q)
+        if bool(own_unit) != bool(unit):
+            raise ExprError(f"unit mismatch in {name}(): {own_unit or 'no unit'} vs {unit or 'no unit'}")
+        return _convert_tree(tree, own_unit, unit) if unit else tree
     if isinstance(q.value, str):
         raise ExprError("a string cannot take part in a run-time (random) expression")
     if (q.unit or None) != (unit or None):
@@ -598,8 +627,8 @@ def _random_call(name: str, args: list[Quantity]) -> Quantity:
     if len(args) not in (need, need + 1):
         raise ExprError(f"{name}() takes {need} arguments (plus an optional RNG index), got {len(args)}")
     first = args[k] if k is not None else None
-    unit = first.unit if first is not None else None  # a random first argument's unit is its base unit
-    if name in ("intuniform", "intuniformexcl") and (args[0].unit or None) != (args[1].unit or None):
+    unit = _own(first)[0] if first is not None else None  # a random argument counts in its own unit
+    if name in ("intuniform", "intuniformexcl") and (_own(args[0])[0] or None) != (_own(args[1])[0] or None):
         raise ExprError(f"{name}(): the arguments must have the same unit, got {args[0].unit or 'no unit'} "
                         f"and {args[1].unit or 'no unit'}")
     trees = []
@@ -611,8 +640,6 @@ def _random_call(name: str, args: list[Quantity]) -> Quantity:
                 raise ExprError(f"{name}(): argument {i + 1} must be dimensionless, got {a.unit}")
             trees.append(_in_unit(a, None, name))
     call = ("call", name, *trees)
-    if first is not None and first.is_runtime:  # a random argument: its tree is already in the base unit
-        return Quantity(RunTime(call), first.unit)
     if not unit or units.factor(unit) == 1:
         return Quantity(RunTime(call, (unit, call) if unit else None), units.base(unit) if unit else None)
     return Quantity(RunTime(("mul", ("num", units.factor(unit)), call), (unit, call)), units.base(unit))

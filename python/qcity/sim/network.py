@@ -114,6 +114,7 @@ class NetworkBuilder:
         self.looked_up: list[str] = []  # every parameter/option path asked for, to spot ini typos
         self._connected: set[tuple[int, str, int, str]] = set()  # (module id, gate, index, side)
         self.modules: list[_Module] = []
+        self._parsed: dict[tuple[str, str, int], Node] = {}  # ini values and statistic sources, parsed once
 
     # ---- entry point ----
 
@@ -221,7 +222,7 @@ class NetworkBuilder:
             entry = self._ini_entry(f"{m.path}.{element}.typename")
             if entry is not None:
                 try:
-                    q = evaluate(parse_expression_text(entry.value, entry.file, entry.line), self._context(m))
+                    q = evaluate(self._parse(entry.value, entry.file, entry.line), self._context(m))
                 except (ExprError, NedError) as e:
                     raise IniError(f"typename: {getattr(e, 'message', e)}", entry.file, entry.line) from None
                 name, where = q.value, (entry.file, entry.line)
@@ -290,7 +291,8 @@ class NetworkBuilder:
         if q.is_runtime and not decl.volatile and decl.type in ("int", "double"):
             ref = ("param", float(m.id), name)
             f = units.factor(decl.unit) if decl.unit else 1.0
-            return Quantity(RunTime(ref if f == 1 else ("mul", ref, ("num", f))), units.base(decl.unit) if decl.unit else None)
+            own = (decl.unit, ref) if decl.unit else None  # the value in its declared unit, as OMNeT++ holds it
+            return Quantity(RunTime(ref if f == 1 else ("mul", ("num", f), ref), own), units.base(decl.unit) if decl.unit else None)
         return q
 
     def _sources(self, m: _Module, name: str) -> tuple[_Source | None, bool]:
@@ -326,11 +328,20 @@ class NetworkBuilder:
             if entry.value == "ask":
                 raise IniError(f"'{m.path}.{name} = ask': interactive input is not available; give a value", entry.file, entry.line)
             try:
-                node = parse_expression_text(entry.value, entry.file, entry.line)
+                node = self._parse(entry.value, entry.file, entry.line)
             except NedError as e:
                 raise IniError(e.message, entry.file, entry.line) from None
             return _Source(node, m, entry.file, entry.line, m), False
         return default, True
+
+    def _parse(self, text: str, file: str, line: int) -> Node:
+        """An expression's tree; a text met again (the same ini line for every device) is parsed once.
+        Trees are tuples, never changed, so sharing them is safe."""
+        key = (text, file, line)
+        node = self._parsed.get(key)
+        if node is None:
+            node = self._parsed[key] = parse_expression_text(text, file, line)
+        return node
 
     def _ini_entry(self, path: str) -> Entry | None:
         self.looked_up.append(path)
@@ -603,7 +614,7 @@ class NetworkBuilder:
             name = prop.index
             source_text = prop.value("source", name) or name
             try:
-                signal, filters = compile_source(parse_expression_text(source_text, m.type.file, prop.line))
+                signal, filters = compile_source(self._parse(source_text, m.type.file, prop.line))
             except (ExprError, NedError) as e:
                 raise NedError(f"@statistic[{name}]: {getattr(e, 'message', e)}", m.type.file, prop.line) from None
             modes = list(prop.values.get("record", []))
