@@ -220,3 +220,49 @@ def test_ring_fingerprint_is_pinned(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = execute_run(RING_INI, "Ring", 0)
     assert (r.events, r.fingerprint) == (100394, "cb44-f802/tplx")
+
+
+def test_fes_interleaved_operations_against_a_reference():
+    """Inserts, reschedules, cancellations and pops interleaved, as a simulation does them: the FIFO
+    ring wraps and grows, tombstones are dropped after pops, and the order is always (time,
+    priority, insertion)."""
+    import math
+    import random
+
+    from qcity._core import fes_replay
+
+    rng = random.Random(23)
+    ops, scheduled, now, count, inserted = [], {}, 0.0, 0, 0  # scheduled: number -> (ticks, priority, insertion)
+    priority, expected = {}, []
+
+    def ticks(t: float) -> int:  # the kernel orders picoseconds, rounded as OMNeT++ rounds
+        return math.floor(t * 1e12 + 0.5)
+
+    for _ in range(6000):
+        r = rng.random()
+        if r < 0.4 or not scheduled:
+            t = now + rng.choice([0.0, 0.001, 0.001, 0.002, rng.uniform(0, 5)])
+            p = rng.choice([0, 0, 0, -1, 2])
+            scheduled[count] = (ticks(t), p, inserted)
+            priority[count] = p
+            ops.append(("insert", t, p))
+            count += 1
+            inserted += 1
+        elif r < 0.55:
+            n = rng.choice(list(scheduled))
+            del scheduled[n]
+            ops.append(("cancel", 0.0, n))
+        elif r < 0.65 and len(scheduled) < count:
+            n = rng.choice([k for k in range(max(0, count - 50), count) if k not in scheduled] or [None])
+            if n is None:
+                continue
+            t = now + rng.uniform(0, 0.01)
+            scheduled[n] = (ticks(t), priority[n], inserted)
+            ops.append(("schedule", t, n))
+            inserted += 1
+        else:
+            n = min(scheduled, key=lambda k: scheduled[k])
+            now = scheduled.pop(n)[0] / 1e12
+            ops.append(("pop", 0.0, 0))
+            expected.append(n)
+    assert fes_replay(ops) == expected

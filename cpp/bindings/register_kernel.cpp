@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <unordered_map>
 
 #include "hook_bridge.h"
 #include "omnetpp_api.h"
@@ -313,4 +314,37 @@ void register_kernel(py::module_ &m)
             order.push_back(static_cast<int>(m->getKind()));
         return order;
     }, py::arg("times"), py::arg("priorities"), py::arg("cancel") = std::vector<int>{}, "Event order of the FES (for tests).");
+    m.def("fes_replay", [](const std::vector<std::tuple<std::string, double, int>> &ops) {
+        // ("insert", time, priority) makes message #n and schedules it; ("schedule", time, n)
+        // schedules message n again; ("cancel", 0, n) removes it; ("pop", 0, 0) takes the first
+        // event. Returns the popped messages' numbers (-1 when the set was empty).
+        std::vector<std::unique_ptr<TestEvent>> msgs;
+        std::unordered_map<const cMessage *, int> number;
+        EventHeap heap;
+        std::vector<int> popped;
+        for (const auto &[op, t, arg] : ops) {
+            if (op == "insert") {
+                msgs.push_back(std::make_unique<TestEvent>(t, arg, 0));
+                number[msgs.back().get()] = static_cast<int>(msgs.size()) - 1;
+                heap.insert(msgs.back().get());
+            }
+            else if (op == "schedule") {
+                TestEvent *m = msgs.at(arg).get();
+                if (m->isScheduled())
+                    throw py::value_error("message is already scheduled");
+                m->setArrivalTimeForTest(t);
+                heap.insert(m);
+            }
+            else if (op == "cancel")
+                heap.remove(msgs.at(arg).get());
+            else if (op == "pop") {
+                cMessage *m = heap.removeFirst();
+                popped.push_back(m ? number.at(m) : -1);
+            }
+            else
+                throw py::value_error("unknown operation " + op);
+        }
+        heap.drain();
+        return popped;
+    }, py::arg("ops"), "Replays inserts, reschedules, cancellations and pops on the FES (for tests).");
 }
