@@ -446,7 +446,11 @@ def evaluate(node: Node, ctx: EvalContext) -> Quantity:
     if kind == "cond":
         c = evaluate(node[1], ctx)
         if c.is_runtime:
-            a, b = _to_base(evaluate(node[2], ctx)), _to_base(evaluate(node[3], ctx))
+            a, b = evaluate(node[2], ctx), evaluate(node[3], ctx)
+            (ua, ta), (ub, tb) = _own(a), _own(b)
+            if ua == ub:  # both branches in one unit: the chosen one is taken as it is, as OMNeT++ does
+                return _runtime(ua, ("cond", _tree(c), ta, tb))
+            a, b = _to_base(a), _to_base(b)
             unit = _same_dimension(a, b, "?:")
             return Quantity(RunTime(("cond", _tree(c), _tree(a), _tree(b))), unit)
         return evaluate(node[2] if _truth(c) else node[3], ctx)
