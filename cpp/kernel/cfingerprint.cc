@@ -39,19 +39,6 @@ std::string cHasher::str() const
     return buf;
 }
 
-uint32_t cHasher::parse(const std::string &text)
-{
-    std::string digits;
-    for (char c : text)
-        if (c != ' ' && c != '-' && c != ':')
-            digits += c;
-    char *end = nullptr;
-    unsigned long long v = digits.empty() ? 0 : std::strtoull(digits.c_str(), &end, 16);
-    if (digits.empty() || *end || v > 0xffffffffULL)
-        throw cRuntimeError("Cannot verify fingerprint: invalid hash text \"%s\"", text.c_str());
-    return static_cast<uint32_t>(v);
-}
-
 void FingerprintCalculator::setIngredients(const std::string &ingredients)
 {
     addEvents_ = false;
@@ -80,14 +67,14 @@ FingerprintCalculator::Folded FingerprintCalculator::fold(const std::string &s)
     return f;
 }
 
-const FingerprintCalculator::Folded &FingerprintCalculator::folded(std::vector<Folded> &cache, const cModule *m, bool fullPath)
+const FingerprintCalculator::Folded &FingerprintCalculator::foldedName(const cModule *m)
 {
     std::size_t id = static_cast<std::size_t>(m->getId());
-    if (id >= cache.size())
-        cache.resize(id + 1);
-    if (!cache[id].ready)
-        cache[id] = fold(fullPath ? m->getFullPath() : m->getFullName());
-    return cache[id];
+    if (id >= names_.size())
+        names_.resize(id + 1);
+    if (!names_[id].ready)
+        names_[id] = fold(m->getFullName());
+    return names_[id];
 }
 
 void FingerprintCalculator::addEvent(const cMessage *msg, const cModule *module, const cSimulation &sim)
@@ -118,7 +105,7 @@ void FingerprintCalculator::addEvent(const cMessage *msg, const cModule *module,
                     hasher_.add(static_cast<const cPacket *>(msg)->getBitLength());
                 break;
             case 'i': hasher_.add(static_cast<int32_t>(module->getId())); break;
-            case 'm': { const Folded &f = folded(names_, module, false); hasher_.add(f.value, f.words); break; }
+            case 'm': { const Folded &f = foldedName(module); hasher_.add(f.value, f.words); break; }
             case 'p': hasher_.add(module->fingerprintPath_, module->fingerprintPathWords_); break;
             case 'r':
                 for (int k = 0; k < sim.getNumRngs(); k++)

@@ -38,7 +38,8 @@ class cHasher
     void add(const SimTime &t) { merge2(static_cast<uint64_t>(t.raw())); }
     void add(const std::string &s) { add(s.c_str(), s.size() + 1); }  // the terminating NUL included
     void add(const void *p, std::size_t length);
-    // A precomputed block of words (see WordBlock): the same as adding its bytes.
+    // Words hashed beforehand from 0 (FingerprintCalculator::fold): the same as adding their
+    // bytes, because the hash is linear in the words it merges.
     void add(uint32_t folded, unsigned words)
     {
         unsigned r = words % 32;
@@ -46,8 +47,6 @@ class cHasher
     }
     uint32_t getHash() const { return value_; }
     std::string str() const;  // "1a2b-3c4d"
-    // Parses "1a2b-3c4d" (spaces, '-' and ':' ignored); throws for other text.
-    static uint32_t parse(const std::string &text);
 };
 
 class FingerprintCalculator
@@ -56,8 +55,8 @@ class FingerprintCalculator
     cHasher hasher_;
     bool addEvents_ = true;
     bool tplx_ = true;  // the default ingredients: a straight-line path for the common case
-    // Per module id: its full path (or full name) hashed once, folded so that adding it
-    // again costs one rotation (the hash is linear in the words it merges).
+    // Per module id: its full name hashed once, folded so that adding it again costs one
+    // rotation (the full path is folded the same way and kept in the module).
     struct Folded
     {
         uint32_t value = 0;
@@ -67,12 +66,11 @@ class FingerprintCalculator
     std::vector<Folded> names_;
 
     static Folded fold(const std::string &s);
-    const Folded &folded(std::vector<Folded> &cache, const cModule *m, bool fullPath);
+    const Folded &foldedName(const cModule *m);
 
   public:
     // The characters OMNeT++ defines; the ones the embedded engine cannot compute are refused.
     void setIngredients(const std::string &ingredients);
-    const std::string &getIngredients() const { return ingredients_; }
     void addEvent(const cMessage *msg, const cModule *module, const cSimulation &sim);
     void addExtraData(int64_t d) { if (hasExtraData()) hasher_.add(d); }
     void addExtraData(double d) { if (hasExtraData()) hasher_.add(d); }

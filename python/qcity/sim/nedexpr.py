@@ -386,6 +386,13 @@ def _common_unit(a: Quantity, b: Quantity, op: str) -> tuple[Quantity, Quantity]
         raise ExprError(f"unit mismatch in '{op}': {e}") from None
 
 
+def tree_in_unit(q: Quantity, unit: str) -> tuple:
+    """A run-time value's C++ tree in ``unit`` (a parameter's declared unit), converted from the unit
+    the value was computed in the way OMNeT++ converts it: no conversion when the units agree."""
+    own_unit, tree = _own(q)
+    return _convert_tree(tree, own_unit, unit) if own_unit else tree
+
+
 def _runtime(unit: str | None, tree: tuple) -> Quantity:
     """A run-time value computed in ``unit``: its base-unit tree, and the tree in ``unit`` kept beside it."""
     if not unit:
@@ -555,9 +562,9 @@ def _binop(op: str, a: Quantity, b: Quantity) -> Quantity:
 def _call(name: str, args: list[Quantity]) -> Quantity:
     if name in RANDOM_FUNCTIONS:
         return _random_call(name, args)
+    if name in ("floor", "ceil") and any(a.unit for a in args):
+        raise ExprError(f"{name}() needs a dimensionless argument (OMNeT++'s math functions take no units)")
     if any(a.is_runtime for a in args):
-        if name in ("floor", "ceil") and any(a.unit for a in args):
-            raise ExprError(f"{name}() needs a dimensionless argument (OMNeT++'s math functions take no units)")
         if name in ("floor", "ceil", "fabs") and len(args) == 1 or name in ("min", "max") and len(args) == 2:
             # computed in the first argument's unit, as OMNeT++ does
             unit, tree = _own(args[0])
@@ -584,8 +591,6 @@ def _call(name: str, args: list[Quantity]) -> Quantity:
             a, b = _to_base(a), _to_base(b)
             _same_dimension(a, b, name)
         return min(a, b, key=lambda q: q.value) if name == "min" else max(a, b, key=lambda q: q.value)
-    if name in ("floor", "ceil") and args and args[0].unit:
-        raise ExprError(f"{name}() needs a dimensionless argument (OMNeT++'s math functions take no units)")
     if name in _UNIT_KEEPING_1 and len(args) == 1:
         r = _UNIT_KEEPING_1[name](args[0].value)
         return Quantity(r, args[0].unit)
@@ -643,10 +648,7 @@ def _random_call(name: str, args: list[Quantity]) -> Quantity:
             if a.unit:
                 raise ExprError(f"{name}(): argument {i + 1} must be dimensionless, got {a.unit}")
             trees.append(_in_unit(a, None, name))
-    call = ("call", name, *trees)
-    if not unit or units.factor(unit) == 1:
-        return Quantity(RunTime(call, (unit, call) if unit else None), units.base(unit) if unit else None)
-    return Quantity(RunTime(("mul", ("num", units.factor(unit)), call), (unit, call)), units.base(unit))
+    return _runtime(unit, ("call", name, *trees))
 
 
 def node_text(node: Node) -> str:

@@ -36,6 +36,7 @@ from .nedexpr import (
     evaluate,
     node_text,
     parse_expression_text,
+    tree_in_unit,
 )
 
 KNOWN_RECORDERS = ("count", "sum", "mean", "min", "max", "last", "vector", "histogram", "timeavg", "stats")
@@ -393,14 +394,9 @@ class NetworkBuilder:
             raise ExprError(f"unexpected unit {q.unit}: the parameter is dimensionless")
         if isinstance(v, RunTime):
             if decl.unit:
-                f = units.factor(decl.unit)
                 if q.unit and units.base(decl.unit) != q.unit:
                     raise ExprError(f"unit mismatch: {q.unit} cannot be converted to {decl.unit}")
-                if v.own is not None and v.own[0] == decl.unit:  # drawn in the declared unit: no conversion
-                    tree = v.own[1]
-                else:
-                    tree = v.tree if f == 1 else ("div", v.tree, ("num", f))
-                return Quantity(RunTime(tree), decl.unit)
+                return Quantity(RunTime(tree_in_unit(q, decl.unit)), decl.unit)
             return q
         if decl.unit and q.unit:
             try:
