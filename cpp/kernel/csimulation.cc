@@ -272,7 +272,7 @@ RunReport cSimulation::run(const RunLimits &limits, const std::function<void(con
                 report.reason = "event-limit";
                 break;
             }
-            fes_.removeFirst();
+            fes_.remove(msg);  // the event peeked above: no second search for the first one
             now_ = msg->arrivalTime_;
             eventNumber_++;
             cSimpleModule *target = static_cast<cSimpleModule *>(modules_[msg->arrivalModuleId_].get());
