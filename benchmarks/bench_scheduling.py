@@ -40,6 +40,16 @@ def main() -> None:
     print(c.table().round(4).to_markdown())
 
 
+class _Ledger:
+    """An unlimited budget that adds up what the local search books on it."""
+
+    left = float("inf")
+    spent = 0.0
+
+    def spend(self, cost: float) -> None:
+        self.spent += cost
+
+
 def _candidate_cost(inst, fo) -> None:
     """Evaluations the local search is charged per CPU second beside full evaluations per second, for the makespan
     and the fuzzy score: at equal rates a charged evaluation costs what a full one does; a lower local-search rate
@@ -47,18 +57,13 @@ def _candidate_cost(inst, fo) -> None:
     pop = np.random.default_rng(1).integers(0, inst.machines, size=(100, inst.tasks))
     for name in ("makespan", "fuzzy"):
         objective = Objective(inst, name, fo if name == "fuzzy" else None)
-        spent = [0.0]
-
-        def charge(cost, spent=spent):
-            spent[0] += cost
-            return True
-
-        search = LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(0), charge,
+        ledger = _Ledger()
+        search = LocalSearch(inst, objective, lp_machine_prices(inst), np.random.default_rng(0), ledger,
                              makespan=name == "makespan")
         start = min_min(inst)
         t = time.process_time()
         search.iterate(start, float(objective(start[None])[0]), rounds=20)
-        charged = spent[0] / (time.process_time() - t)
+        charged = ledger.spent / (time.process_time() - t)
         t = time.process_time()
         for _ in range(200):
             objective(pop)

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scheduling_reference import ReferenceDescent
 
 from qcity.errors import QcityError
 from qcity.scheduling.algorithms import METAHEURISTICS, mf_mbo, min_min
@@ -109,17 +110,24 @@ def test_identical_machines_have_equal_prices_and_the_slow_machine_is_cheap():
 # ---- the local search -----------------------------------------------------------------------------------------
 
 
-def _search(inst, objective, seed=0, budget=float("inf"), makespan=False):
-    spent = [0.0]
+class _Budget:
+    """A budget of ``limit`` evaluations that records what the search books on it."""
 
-    def charge(cost):
-        if spent[0] + cost > budget:
-            return False
-        spent[0] += cost
-        return True
+    def __init__(self, limit=float("inf")):
+        self.limit, self.spent = limit, 0.0
 
-    return LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(seed), charge,
-                       makespan=makespan), spent
+    @property
+    def left(self):
+        return self.limit - self.spent
+
+    def spend(self, cost):
+        self.spent += cost
+
+
+def _search(inst, objective, seed=0, budget=float("inf"), makespan=False, **options):
+    ledger = _Budget(budget)
+    return LocalSearch(inst, objective, lp_machine_prices(inst), np.random.default_rng(seed), ledger,
+                       makespan=makespan, **options), ledger
 
 
 @pytest.mark.parametrize("name", OBJECTIVES)
@@ -146,21 +154,21 @@ def test_descent_ends_in_a_local_optimum_it_reports_truly(name):
 def test_local_search_improves_min_min_on_the_makespan():
     inst = braun_instance(64, 8, "consistent", seed=3)
     objective = Objective(inst, "makespan")
-    search, spent = _search(inst, objective)
+    search, ledger = _search(inst, objective)
     start = min_min(inst)
     a, f = search.iterate(start, float(objective(start[None])[0]), rounds=20)
     assert f < 0.99 * evaluate(inst, start)["makespan"]
     assert f >= lp_lower_bound(inst) * (1 - 1e-9)
-    assert spent[0] > 0  # its candidates were charged
+    assert ledger.spent > 0  # its candidates were charged
 
 
 def test_local_search_stops_when_the_budget_is_spent():
     inst = braun_instance(64, 8, seed=3)
     objective = Objective(inst, "makespan")
-    search, spent = _search(inst, objective, budget=2.0)
+    search, ledger = _search(inst, objective, budget=2.0)
     start = min_min(inst)
     search.iterate(start, float(objective(start[None])[0]), rounds=50)
-    assert spent[0] <= 2.0
+    assert 0 < ledger.spent <= 2.0
 
 
 # ---- MF-MBO with it ----------------------------------------------------------------------------------------------
@@ -183,7 +191,7 @@ def test_mf_mbo_beats_plain_mbo_on_every_objective_within_the_same_budget(name):
 
 def test_mf_mbo_asks_for_an_objective_that_scores_loads():
     inst = braun_instance(20, 3, seed=1)
-    with pytest.raises(TypeError, match="of_loads"):
+    with pytest.raises(TypeError, match="Objective"):
         mf_mbo(inst, lambda pop: evaluate(inst, pop)["makespan"], 500, seed=0)
 
 
@@ -210,15 +218,8 @@ def test_the_makespan_shortcut_scores_as_the_full_objective_does(machines):
     start = min_min(inst)
     runs = []
     for shortcut in (False, True):
-        spent = [0.0]
-
-        def charge(cost, spent=spent):
-            spent[0] += cost
-            return True
-
-        search = LocalSearch(inst, objective.of_loads, lp_machine_prices(inst), np.random.default_rng(4), charge,
-                             makespan=shortcut)
-        runs.append((*search.iterate(start, float(objective(start[None])[0]), rounds=5), spent[0]))
+        search, ledger = _search(inst, objective, seed=4, makespan=shortcut)
+        runs.append((*search.iterate(start, float(objective(start[None])[0]), rounds=5), ledger.spent))
     (a_full, f_full, spent_full), (a_fast, f_fast, spent_fast) = runs
     assert np.array_equal(a_full, a_fast) and f_full == f_fast
     if machines == 1:  # no task can move anywhere: nothing is ever scored on the full objective
@@ -228,12 +229,86 @@ def test_the_makespan_shortcut_scores_as_the_full_objective_does(machines):
 
 
 def test_a_move_to_its_own_machine_never_takes_the_shortlist():
-    # one task on machine 0; moving it to the slow machine 1 worsens the makespan (10 against 1) but is what
-    # this objective wants; a "move" back to machine 0 must not take the one shortlist place the proposal gives
-    from qcity.scheduling.instance import Instance
+    # one task on machine 0; moving it to the slow machine 1 worsens the makespan (10 against 1) but saves energy
+    # (machine 1 draws a hundredth of the power); a "move" back to machine 0 must not take the one shortlist place
+    inst = Instance(np.array([[1.0, 10.0]]), np.array([1.0, 0.01]), np.array([0.0, 0.0]))
+    search = LocalSearch(inst, Objective(inst, "energy"), np.ones(2), np.random.default_rng(0), _Budget(), shortlist=1)
+    a, f = search.descend(np.array([0]), 1.0)
+    assert a.tolist() == [1] and f == pytest.approx(0.1)
 
-    inst = Instance(np.array([[1.0, 10.0]]), np.array([1.0, 1.0]), np.array([0.5, 0.5]))
-    search = LocalSearch(inst, lambda ld: -np.asarray(ld)[:, 1], np.ones(2), np.random.default_rng(0),
-                         lambda cost: True, shortlist=1)
-    a, f = search.descend(np.array([0]), 0.0)
-    assert a.tolist() == [1] and f == -10.0
+
+# ---- the C++ descent against the NumPy formulation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", OBJECTIVES)
+@pytest.mark.parametrize("consistency", ["inconsistent", "consistent"])
+@pytest.mark.parametrize("shortlist", [1, 3])
+def test_the_kernel_takes_the_steps_the_numpy_formulation_takes(name, consistency, shortlist):
+    """With swap partners at least the tasks nothing is sampled: both descents must end in the same schedule, having
+    charged the same, from several starts (Min-Min and random schedules)."""
+    inst = braun_instance(48, 6, consistency, seed=11)
+    objective = Objective(inst, name)
+    shortcut = name == "makespan"
+    prices = lp_machine_prices(inst)
+    starts = [min_min(inst), *np.random.default_rng(5).integers(0, inst.machines, size=(3, inst.tasks))]
+    for start in starts:
+        f0 = float(objective(start[None])[0])
+        spent = [0.0]
+
+        def charge(cost, spent=spent):
+            spent[0] += cost
+            return True
+
+        oracle = ReferenceDescent(inst, objective.of_loads, prices, np.random.default_rng(0), charge,
+                                  swap_partners=inst.tasks, makespan=shortcut, shortlist=shortlist)
+        a_ref, f_ref = oracle.descend(start, f0)
+        search, ledger = _search(inst, objective, makespan=shortcut, swap_partners=inst.tasks, shortlist=shortlist)
+        a, f = search.descend(start, f0)
+        assert np.array_equal(a, a_ref)
+        assert f == (f_ref if shortcut else pytest.approx(f_ref, rel=1e-12))  # sums in another order elsewhere
+        assert ledger.spent == pytest.approx(spent[0], rel=1e-12)
+
+
+def test_the_kernel_objective_is_the_objective():
+    inst = braun_instance(30, 5, seed=2)
+    ld = loads(inst, np.random.default_rng(1).integers(0, 5, size=(20, 30)))
+    for name in OBJECTIVES:
+        objective = Objective(inst, name)
+        search, _ = _search(inst, objective)
+        kernel = [search._kernel.objective(row) for row in ld]
+        assert kernel == pytest.approx(objective.of_loads(ld).tolist(), rel=1e-12)
+
+
+def test_sampled_swap_partners_follow_the_seed():
+    inst = braun_instance(200, 8, "consistent", seed=3)
+    objective = Objective(inst, "makespan")
+    start = min_min(inst)
+    f0 = float(objective(start[None])[0])
+    ends = []
+    for seed in (1, 1, 2):
+        search, _ = _search(inst, objective, seed=seed, makespan=True, swap_partners=4)
+        ends.append(search.iterate(start, f0, rounds=10))
+    assert np.array_equal(ends[0][0], ends[1][0]) and ends[0][1] == ends[1][1]
+    assert all(f < f0 for _, f in ends)
+    assert float(objective(ends[2][0][None])[0]) == pytest.approx(ends[2][1], rel=1e-12)  # incremental loads: a recount
+
+
+def test_the_kernel_refuses_bad_arrays():
+    inst = braun_instance(10, 3, seed=1)
+    search, _ = _search(inst, Objective(inst, "makespan"))
+    kernel = search._kernel
+    ld = loads(inst, np.zeros(10, dtype=np.int64))
+    with pytest.raises(ValueError, match="machine 3 of task 0 is out of range"):
+        kernel.descend(np.array([3] + [0] * 9, dtype=np.int64), ld.copy(), 1.0, 10.0, 0)
+    with pytest.raises(ValueError, match="one machine per task"):
+        kernel.descend(np.zeros(9, dtype=np.int64), ld.copy(), 1.0, 10.0, 0)
+    with pytest.raises(ValueError, match="one load per machine"):
+        kernel.descend(np.zeros(10, dtype=np.int64), np.zeros(2), 1.0, 10.0, 0)
+    frozen = np.zeros(10, dtype=np.int64)
+    frozen.setflags(write=False)
+    with pytest.raises(ValueError, match="writable"):
+        kernel.descend(frozen, ld.copy(), 1.0, 10.0, 0)
+    with pytest.raises(TypeError):  # another dtype would be a copy the caller never sees updated
+        kernel.descend(np.zeros(10, dtype=np.int32), ld.copy(), 1.0, 10.0, 0)
+    with pytest.raises(TypeError, match="Objective"):
+        LocalSearch(inst, lambda ld: ld.max(axis=1), np.ones(3), np.random.default_rng(0), _Budget())

@@ -6,6 +6,7 @@ namespace py = pybind11;
 void register_kernel(py::module_ &m);
 void register_hooks(py::module_ &m);
 void register_quantum(py::module_ &m);
+void register_scheduling(py::module_ &m);
 
 PYBIND11_MODULE(_core, m)
 {
@@ -13,4 +14,5 @@ PYBIND11_MODULE(_core, m)
     register_kernel(m);
     register_hooks(m);
     register_quantum(m);
+    register_scheduling(m);
 }

@@ -43,6 +43,7 @@ import numpy as np
 from .bounds import lp_machine_prices
 from .instance import Instance
 from .localsearch import LocalSearch
+from .objectives import Objective
 
 Fitness = Callable[[np.ndarray], np.ndarray]  # (pop, tasks) -> (pop,), lower is better
 
@@ -76,12 +77,9 @@ class _Budget:
         self.offer(pop[k], float(f[k]))
         return f
 
-    def charge(self, cost: float) -> bool:
-        """Books ``cost`` evaluations if the budget has them (the local search's candidates)."""
-        if cost > self.left:
-            return False
+    def spend(self, cost: float) -> None:
+        """Books ``cost`` evaluations the local search spent (it never spends more than ``left``)."""
         self.used += cost
-        return True
 
     def offer(self, assign: np.ndarray, f: float) -> None:
         """Records a scored schedule; the curve gets a point whenever evaluations were spent."""
@@ -200,7 +198,7 @@ def monarch_butterfly(inst: Instance, fitness: Fitness, evaluations: int, seed: 
                       initial: np.ndarray | None = None) -> ScheduleResult:
     """MBO; with tunnelling > 0 and local_solutions > 0 it is MF-MBO. See the module docstring.
 
-    The local search needs ``fitness.of_loads`` (qcity.scheduling.objectives.Objective has it).
+    The local search needs ``fitness`` to be a qcity.scheduling.objectives.Objective (it scores machine loads).
     """
     rng = np.random.default_rng(seed)
     budget = _Budget(fitness, evaluations)
@@ -252,12 +250,11 @@ def monarch_butterfly(inst: Instance, fitness: Fitness, evaluations: int, seed: 
 
 
 def _local_search(inst: Instance, fitness, rng, budget: _Budget, swap_partners: int, migration: int) -> LocalSearch:
-    of_loads = getattr(fitness, "of_loads", None)
-    if of_loads is None:
+    if not isinstance(fitness, Objective):
         raise TypeError("MF-MBO's local search scores machine loads: pass a qcity.scheduling.objectives.Objective "
-                        "(or any fitness with an of_loads method) as the fitness")
-    makespan = getattr(fitness, "name", None) == "makespan"  # scored from the largest loads alone
-    return LocalSearch(inst, of_loads, lp_machine_prices(inst), rng, budget.charge, swap_partners, migration, makespan)
+                        f"as the fitness, got {type(fitness).__name__}")
+    makespan = fitness.name == "makespan"  # scored from the largest loads alone
+    return LocalSearch(inst, fitness, lp_machine_prices(inst), rng, budget, swap_partners, migration, makespan)
 
 
 def _adjust(search: LocalSearch, budget: _Budget, pop: np.ndarray, f: np.ndarray, solutions: int, kicks: int) -> None:
