@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
 from pathlib import Path
 
@@ -106,6 +104,9 @@ def _cmd_serve(args) -> int:
                   else f"{len(config.key_paths)} key file(s)")
         print(f"KME listening on https://{args.host}:{port} (store {config.store}, {source})",
               file=sys.stderr, flush=True)
+
+    import asyncio  # here, not at the top: every qcity command builds this parser, only serve needs these
+    import signal
 
     async def main() -> None:
         stop = asyncio.Event()
