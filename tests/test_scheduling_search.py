@@ -11,7 +11,7 @@ from scheduling_reference import ReferenceDescent
 
 from qcity.errors import QcityError
 from qcity.scheduling.algorithms import METAHEURISTICS, mf_mbo, min_min
-from qcity.scheduling.bounds import lp_lower_bound, lp_machine_prices
+from qcity.scheduling.bounds import lp_assignment, lp_lower_bound, lp_machine_prices
 from qcity.scheduling.compare import compare
 from qcity.scheduling.instance import Instance, braun_instance, read_hcsp, write_hcsp
 from qcity.scheduling.localsearch import LocalSearch
@@ -105,6 +105,16 @@ def test_identical_machines_have_equal_prices_and_the_slow_machine_is_cheap():
     skewed = Instance(np.array([[1.0, 10.0]] * 8), np.ones(2), np.zeros(2))
     prices = lp_machine_prices(skewed)
     assert prices[0] == pytest.approx(1.0) and prices[1] < prices[0]
+
+
+def test_lp_assignment_is_where_the_lp_runs_each_task():
+    # each task is ten times faster on its own machine: the LP runs it whole there
+    inst = Instance(np.array([[1.0, 10.0], [10.0, 1.0], [1.0, 10.0]]), np.ones(2), np.zeros(2))
+    assert lp_assignment(inst).tolist() == [0, 1, 0]
+    big = braun_instance(60, 5, seed=3)
+    a = lp_assignment(big)
+    assert a.shape == (60,) and a.min() >= 0 and a.max() < 5
+    assert loads(big, a).max() >= lp_lower_bound(big) * (1 - 1e-9)  # a schedule: never below the bound
 
 
 # ---- the local search -----------------------------------------------------------------------------------------
@@ -312,3 +322,6 @@ def test_the_kernel_refuses_bad_arrays():
         kernel.descend(np.zeros(10, dtype=np.int32), ld.copy(), 1.0, 10.0, 0)
     with pytest.raises(TypeError, match="Objective"):
         LocalSearch(inst, lambda ld: ld.max(axis=1), np.ones(3), np.random.default_rng(0), _Budget())
+    with pytest.raises(ValueError, match="each of the 10 tasks a machine"):
+        LocalSearch(inst, Objective(inst, "makespan"), np.ones(3), np.random.default_rng(0), _Budget(),
+                    targets=np.full(10, 3))

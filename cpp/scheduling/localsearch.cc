@@ -128,6 +128,7 @@ class Descent {
     std::vector<double> others_;  // per machine m: the largest load outside the makespan machine and m
     std::vector<int64_t> tasks_, partners_;
     std::vector<double> saving_;
+    std::vector<char> wanted_;
 
     double etc(int64_t t, int64_t m) const { return p_.etc[t * p_.machines + m]; }
     static double tolerance(double f) { return 1e-12 * std::max(std::abs(f), 1e-300); }
@@ -264,6 +265,32 @@ class Descent {
         return {Step::Improved, pick.score};
     }
 
+    // Picks k swap partners, those on a machine where a task of the makespan machine c is priced
+    // first (a swap that takes a task to its priced machine is the one that cuts total work),
+    // the rest at random; a partial Fisher-Yates shuffle samples each group. Kept in task order.
+    void samplePartners(int c, size_t k)
+    {
+        wanted_.assign(p_.machines, 0);
+        for (int64_t t : tasks_)
+            wanted_[p_.priced[t]] = 1;
+        wanted_[c] = 0;
+        const auto split = std::stable_partition(partners_.begin(), partners_.end(),
+                                                 [&](int64_t u) { return wanted_[a_[u]] != 0; });
+        const size_t first = static_cast<size_t>(split - partners_.begin());
+        auto shuffle = [&](size_t from, size_t to, size_t count) {
+            for (size_t i = from; i < from + count; ++i)
+                std::swap(partners_[i], partners_[i + rng_.below(to - i)]);
+        };
+        if (first >= k) {
+            shuffle(0, first, k);
+        }
+        else {
+            shuffle(first, partners_.size(), k - first);
+        }
+        partners_.resize(k);
+        std::sort(partners_.begin(), partners_.end());
+    }
+
     // A task of the makespan machine exchanged with one of another machine (sampled partners).
     Step swap(double f)
     {
@@ -273,12 +300,8 @@ class Descent {
         if (tasks_.empty() || partners_.empty())
             return {Step::None};
         const size_t k = static_cast<size_t>(p_.swapPartners);
-        if (partners_.size() > k) {  // a partial Fisher-Yates shuffle picks k, kept in task order
-            for (size_t i = 0; i < k; ++i)
-                std::swap(partners_[i], partners_[i + rng_.below(partners_.size() - i)]);
-            partners_.resize(k);
-            std::sort(partners_.begin(), partners_.end());
-        }
+        if (partners_.size() > k)
+            samplePartners(c, k);
         const size_t n = partners_.size();
         if (!charge(static_cast<double>(tasks_.size() * n) * p_.makespanCost))
             return {Step::Spent};

@@ -24,10 +24,10 @@ formulas, so these are qcity's definitions:
   G_t = G_0 (1 - t/T) decreases to 0 over the run (G_0 = 0.05 in fitness units);
 - bounded greedy migration with local search (qcity.scheduling.localsearch): every
   generation the best `local_solutions` butterflies descend to a local optimum (moves and
-  swaps on the makespan machine, plateau moves to each task's LP-priced machine); when the
-  best has not improved for `stagnation` generations, `kicks` rounds of migration (a few
-  tasks moved to their priced machine) and descent restart from it, and the result replaces
-  the worst butterfly. Local-search candidates are charged against the same budget (one
+  swaps on the makespan machine, plateau moves to the machine the makespan LP runs each task
+  on); when the best has not improved for `stagnation` generations, `kicks` rounds of
+  migration (a few tasks moved to their LP machine, more while rounds fail) and descent
+  restart from it, and the result replaces the worst butterfly. Local-search candidates are charged against the same budget (one
   evaluation each, or 4/(T + M) of one when the makespan is the objective and a candidate is
   scored from the three largest loads; see qcity.scheduling.localsearch).
 """
@@ -40,7 +40,7 @@ from typing import Callable
 
 import numpy as np
 
-from .bounds import lp_machine_prices
+from .bounds import lp_assignment, lp_machine_prices
 from .instance import Instance
 from .localsearch import LocalSearch
 from .objectives import Objective
@@ -254,7 +254,8 @@ def _local_search(inst: Instance, fitness, rng, budget: _Budget, swap_partners: 
         raise TypeError("MF-MBO's local search scores machine loads: pass a qcity.scheduling.objectives.Objective "
                         f"as the fitness, got {type(fitness).__name__}")
     makespan = fitness.name == "makespan"  # scored from the largest loads alone
-    return LocalSearch(inst, fitness, lp_machine_prices(inst), rng, budget, swap_partners, migration, makespan)
+    return LocalSearch(inst, fitness, lp_machine_prices(inst), rng, budget, swap_partners, migration, makespan,
+                       targets=lp_assignment(inst))
 
 
 def _adjust(search: LocalSearch, budget: _Budget, pop: np.ndarray, f: np.ndarray, solutions: int, kicks: int) -> None:

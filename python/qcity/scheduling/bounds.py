@@ -41,9 +41,18 @@ def lp_machine_prices(inst: Instance) -> np.ndarray:
     return np.maximum(prices / top, 1e-6) if top > 0 else np.ones(inst.machines)
 
 
-def _free_machines_lp(inst: Instance) -> tuple[float, np.ndarray]:
-    """The makespan LP with every machine free at 0: its optimum and load prices, solved once per instance
-    (an MF-MBO round needs the bound for the fuzzy objective and the prices for the local search)."""
+def lp_assignment(inst: Instance) -> np.ndarray:
+    """The machine that runs the largest share of each task in the makespan LP's optimum (every machine free at 0).
+
+    A basic optimum of this LP splits at most machines - 1 tasks; every other task runs whole on one machine. MF-MBO's
+    migration moves tasks there (qcity.scheduling.localsearch): towards the schedule the relaxation would run.
+    """
+    return _free_machines_lp(inst)[2]
+
+
+def _free_machines_lp(inst: Instance) -> tuple[float, np.ndarray, np.ndarray]:
+    """The makespan LP with every machine free at 0: its optimum, load prices and assignment, solved once per
+    instance (an MF-MBO round needs the bound for the fuzzy objective and the rest for the local search)."""
     if "free_machines_lp" not in inst.cache:
         inst.cache["free_machines_lp"] = _makespan_lp(inst.etc, np.zeros(inst.machines), with_prices=True)
     return inst.cache["free_machines_lp"]
@@ -75,7 +84,8 @@ def _makespan_lp(etc: np.ndarray, ready: np.ndarray, with_prices: bool = False):
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the LP relaxation did not solve to optimality")
     if with_prices:
-        return c.solution_value(), np.array([k.dual_value() for k in capacity])
+        largest_share = np.array([max(range(m), key=lambda j, row=row: row[j].solution_value()) for row in x])
+        return c.solution_value(), np.array([k.dual_value() for k in capacity]), largest_share
     return c.solution_value()
 
 
