@@ -37,7 +37,7 @@ std::vector<double> vectorOf(const DoubleArray &array, py::ssize_t size, const c
     return {array.data(), array.data() + size};
 }
 
-SearchProblem makeProblem(const DoubleArray &etc, const DoubleArray &prices, const IndexArray &priced,
+SearchProblem makeProblem(const DoubleArray &etc, const DoubleArray &prices, const IndexArray &targets,
                           const std::string &objective, const DoubleArray &activePower, const DoubleArray &idlePower,
                           std::array<double, 3> ideal, std::array<double, 3> poor, std::array<double, 3> weights,
                           bool makespanShortcut, int swapPartners, int shortlist, double makespanCost)
@@ -51,12 +51,12 @@ SearchProblem makeProblem(const DoubleArray &etc, const DoubleArray &prices, con
     p.machines = static_cast<int>(etc.shape(1));
     p.etc.assign(etc.data(), etc.data() + etc.size());
     p.prices = vectorOf(prices, p.machines, "prices");
-    if (priced.ndim() != 1 || priced.shape(0) != p.tasks)
-        throw py::value_error("ScheduleSearch: priced must have one machine per task");
-    p.priced.assign(priced.data(), priced.data() + p.tasks);
-    for (int64_t m : p.priced)
+    if (targets.ndim() != 1 || targets.shape(0) != p.tasks)
+        throw py::value_error("ScheduleSearch: targets must have one machine per task");
+    p.target.assign(targets.data(), targets.data() + p.tasks);
+    for (int64_t m : p.target)
         if (m < 0 || m >= p.machines)
-            throw py::value_error("ScheduleSearch: a priced machine is out of range");
+            throw py::value_error("ScheduleSearch: a target machine is out of range");
     p.objective.kind = objectiveKind(objective);
     p.objective.activePower = vectorOf(activePower, p.machines, "active_power");
     p.objective.idlePower = vectorOf(idlePower, p.machines, "idle_power");
@@ -76,7 +76,7 @@ void register_scheduling(py::module_ &m)
 {
     py::class_<SearchProblem>(m, "ScheduleSearch",
                               "One instance and objective for the scheduling local search (qcity.scheduling.localsearch)")
-        .def(py::init(&makeProblem), py::arg("etc"), py::arg("prices"), py::arg("priced"), py::arg("objective"),
+        .def(py::init(&makeProblem), py::arg("etc"), py::arg("prices"), py::arg("targets"), py::arg("objective"),
              py::arg("active_power"), py::arg("idle_power"), py::arg("ideal"), py::arg("poor"), py::arg("weights"),
              py::arg("makespan_shortcut"), py::arg("swap_partners"), py::arg("shortlist"), py::arg("makespan_cost"))
         .def("objective", [](const SearchProblem &p, const DoubleArray &loads) {

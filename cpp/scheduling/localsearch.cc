@@ -265,14 +265,15 @@ class Descent {
         return {Step::Improved, pick.score};
     }
 
-    // Picks k swap partners, those on a machine where a task of the makespan machine c is priced
-    // first (a swap that takes a task to its priced machine is the one that cuts total work),
-    // the rest at random; a partial Fisher-Yates shuffle samples each group. Kept in task order.
+    // Picks k swap partners, first those on a machine that a task of the makespan machine c is
+    // targeted at (a swap that takes a task to its target machine is the one that cuts total
+    // work), the rest at random; a partial Fisher-Yates shuffle samples each group. Kept in task
+    // order.
     void samplePartners(int c, size_t k)
     {
         wanted_.assign(p_.machines, 0);
         for (int64_t t : tasks_)
-            wanted_[p_.priced[t]] = 1;
+            wanted_[p_.target[t]] = 1;
         wanted_[c] = 0;
         const auto split = std::stable_partition(partners_.begin(), partners_.end(),
                                                  [&](int64_t u) { return wanted_[a_[u]] != 0; });
@@ -347,12 +348,12 @@ class Descent {
         return {Step::Improved, pick.score};
     }
 
-    // A task to its priced machine where the objective does not get worse, the largest saving first.
+    // A task to its target machine where the objective does not get worse, the largest priced saving first.
     Step plateau(double f)
     {
         tasks_.clear();
         for (int64_t t = 0; t < p_.tasks; ++t)
-            if (a_[t] != p_.priced[t])
+            if (a_[t] != p_.target[t])
                 tasks_.push_back(t);
         if (tasks_.empty())
             return {Step::None};
@@ -360,7 +361,7 @@ class Descent {
             return {Step::Spent};
         auto candidateOf = [&](int64_t index) {
             const int64_t t = tasks_[index];
-            const int src = static_cast<int>(a_[t]), dst = static_cast<int>(p_.priced[t]);
+            const int src = static_cast<int>(a_[t]), dst = static_cast<int>(p_.target[t]);
             return Candidate{src, ld_[src] - etc(t, src), dst, ld_[dst] + etc(t, dst)};
         };
         const TopThree top(ld_, p_.machines);
@@ -371,7 +372,7 @@ class Descent {
         Shortlist best(p_.shortlist);
         for (size_t i = 0; i < tasks_.size(); ++i) {
             const int64_t t = tasks_[i];
-            const int src = static_cast<int>(a_[t]), dst = static_cast<int>(p_.priced[t]);
+            const int src = static_cast<int>(a_[t]), dst = static_cast<int>(p_.target[t]);
             saving_[i] = p_.prices[src] * etc(t, src) - p_.prices[dst] * etc(t, dst);
             if (p_.makespanShortcut) {
                 const Candidate cand = candidateOf(static_cast<int64_t>(i));

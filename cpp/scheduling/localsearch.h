@@ -29,7 +29,7 @@ struct SearchProblem {
     int tasks = 0, machines = 0;
     std::vector<double> etc;       // tasks x machines, row-major
     std::vector<double> prices;    // machine prices (the makespan LP's duals)
-    std::vector<int64_t> priced;   // per task: argmin_m prices[m] * etc[t, m]
+    std::vector<int64_t> target;   // per task: the machine migration and plateau moves take it to
     LoadObjective objective;
     bool makespanShortcut = false; // score candidates by their makespan alone (it is the objective)
     int swapPartners = 128;        // swap partners sampled per step

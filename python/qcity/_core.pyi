@@ -43,7 +43,7 @@ def cascade(alice: Any, bob: Any, block_sizes: list[int], seed: int) -> dict[str
 def toeplitz_hash(bits: Any, seed: Any, output_length: int, portable: bool = False) -> Any: ...
 
 class ScheduleSearch:
-    def __init__(self, etc: Any, prices: Any, priced: Any, objective: str, active_power: Any, idle_power: Any,
+    def __init__(self, etc: Any, prices: Any, targets: Any, objective: str, active_power: Any, idle_power: Any,
                  ideal: tuple[float, float, float], poor: tuple[float, float, float],
                  weights: tuple[float, float, float], makespan_shortcut: bool, swap_partners: int, shortlist: int,
                  makespan_cost: float) -> None: ...

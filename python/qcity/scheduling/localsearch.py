@@ -87,13 +87,13 @@ class LocalSearch:
                              f"{migration} and {shortlist}")
         self.inst, self.objective, self.rng, self.budget = inst, objective, rng, budget
         self.prices = np.asarray(prices, dtype=float)
-        self.priced = np.argmin(inst.etc * self.prices, axis=1) if targets is None else np.asarray(targets, np.int64)
-        if self.priced.shape != (inst.tasks,) or not np.all((self.priced >= 0) & (self.priced < inst.machines)):
+        self.targets = np.argmin(inst.etc * self.prices, axis=1) if targets is None else np.asarray(targets, np.int64)
+        if self.targets.shape != (inst.tasks,) or not np.all((self.targets >= 0) & (self.targets < inst.machines)):
             raise ValueError(f"targets must give each of the {inst.tasks} tasks a machine in [0, {inst.machines})")
         self.migration = migration
         fuzzy = objective.fuzzy
         self._kernel = ScheduleSearch(
-            inst.etc, self.prices, self.priced, objective.name, inst.active_power, inst.idle_power,
+            inst.etc, self.prices, self.targets, objective.name, inst.active_power, inst.idle_power,
             fuzzy.ideal if fuzzy else (0.0,) * 3, fuzzy.poor if fuzzy else (0.0,) * 3,
             fuzzy.weights if fuzzy else (0.0,) * 3, makespan, swap_partners, shortlist,
             4.0 / (inst.tasks + inst.machines))  # a candidate's makespan from the three largest loads
@@ -111,10 +111,10 @@ class LocalSearch:
         """Bounded greedy migration: up to ``size`` (default ``migration``) random tasks moved to their target
         machine."""
         a = assign.copy()
-        off = np.flatnonzero(a != self.priced)
+        off = np.flatnonzero(a != self.targets)
         if len(off):
             moved = self.rng.choice(off, min(size or self.migration, len(off)), replace=False)
-            a[moved] = self.priced[moved]
+            a[moved] = self.targets[moved]
         return a
 
     def iterate(self, assign: np.ndarray, f: float, rounds: int) -> tuple[np.ndarray, float]:
