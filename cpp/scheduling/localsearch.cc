@@ -127,7 +127,7 @@ class Descent {
     std::vector<double> scratch_;
     std::vector<double> others_;  // per machine m: the largest load outside the makespan machine and m
     std::vector<int64_t> tasks_, partners_;
-    std::vector<double> saving_;
+    std::vector<double> saving_, scores_;  // the plateau's candidates
     std::vector<char> wanted_;
 
     double etc(int64_t t, int64_t m) const { return p_.etc[t * p_.machines + m]; }
@@ -210,6 +210,29 @@ class Descent {
         return true;
     }
 
+    // A candidate's makespan: on the shortcut the first lowest is the pick, otherwise it ranks
+    // the candidate for the shortlist.
+    void propose(double makespan, int64_t index, Pick &pick, Shortlist &best) const
+    {
+        if (p_.makespanShortcut) {
+            if (makespan < pick.score)
+                pick = {index, makespan};
+        }
+        else {
+            best.offer(makespan, index);
+        }
+    }
+
+    // Once every candidate is proposed: off the shortcut the shortlist is scored, then the pick
+    // improves on f by more than the tolerance, or does not.
+    template <typename CandidateOf>
+    Step::Kind settle(const Shortlist &best, CandidateOf candidateOf, Pick &pick, double f)
+    {
+        if (!p_.makespanShortcut && !scoreShortlist(best, candidateOf, pick))
+            return Step::Spent;
+        return pick.score < f - tolerance(f) ? Step::Improved : Step::None;
+    }
+
     void tasksOn(int machine, bool on, std::vector<int64_t> &out) const
     {
         out.clear();
@@ -243,20 +266,11 @@ class Descent {
                 if (m == c)  // a move to its own machine is none
                     continue;
                 const double makespan = std::max(others_[m], std::max(firstLoad, ld_[m] + row[m]));
-                const int64_t index = static_cast<int64_t>(i) * machines + m;
-                if (p_.makespanShortcut) {
-                    if (makespan < pick.score)
-                        pick = {index, makespan};
-                }
-                else {
-                    best.offer(makespan, index);
-                }
+                propose(makespan, static_cast<int64_t>(i) * machines + m, pick, best);
             }
         }
-        if (!p_.makespanShortcut && !scoreShortlist(best, candidateOf, pick))
-            return {Step::Spent};
-        if (!(pick.score < f - tolerance(f)))
-            return {Step::None};
+        if (const Step::Kind kind = settle(best, candidateOf, pick, f); kind != Step::Improved)
+            return {kind};
         const Candidate cand = candidateOf(pick.index);
         const int64_t t = tasks_[pick.index / machines];
         ld_[c] -= etc(t, c);
@@ -325,20 +339,11 @@ class Descent {
                 const double firstLoad = ld_[c] + partnerRow[c] - here;
                 const double secondLoad = ld_[j] + row[j] - partnerRow[j];
                 const double makespan = std::max(others_[j], std::max(firstLoad, secondLoad));
-                const int64_t index = static_cast<int64_t>(i * n + q);
-                if (p_.makespanShortcut) {
-                    if (makespan < pick.score)
-                        pick = {index, makespan};
-                }
-                else {
-                    best.offer(makespan, index);
-                }
+                propose(makespan, static_cast<int64_t>(i * n + q), pick, best);
             }
         }
-        if (!p_.makespanShortcut && !scoreShortlist(best, candidateOf, pick))
-            return {Step::Spent};
-        if (!(pick.score < f - tolerance(f)))
-            return {Step::None};
+        if (const Step::Kind kind = settle(best, candidateOf, pick, f); kind != Step::Improved)
+            return {kind};
         const int64_t t = tasks_[pick.index / n], u = partners_[pick.index % n];
         const int j = static_cast<int>(a_[u]);
         ld_[c] += etc(u, c) - etc(t, c);
@@ -367,7 +372,7 @@ class Descent {
         const TopThree top(ld_, p_.machines);
         const double ceiling = f + tolerance(f);
         saving_.resize(tasks_.size());
-        std::vector<double> &scores = scratchScores_;
+        std::vector<double> &scores = scores_;
         scores.assign(tasks_.size(), kInf);
         Shortlist best(p_.shortlist);
         for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -403,8 +408,6 @@ class Descent {
         a_[t] = cand.second;
         return {Step::Improved, std::min(f, scores[chosen])};
     }
-
-    std::vector<double> scratchScores_;
 };
 
 }  // namespace

@@ -84,8 +84,8 @@ def _makespan_lp(etc: np.ndarray, ready: np.ndarray, with_prices: bool = False):
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("the LP relaxation did not solve to optimality")
     if with_prices:
-        largest_share = np.array([max(range(m), key=lambda j, row=row: row[j].solution_value()) for row in x])
-        return c.solution_value(), np.array([k.dual_value() for k in capacity]), largest_share
+        shares = np.array([[v.solution_value() for v in row] for row in x])
+        return c.solution_value(), np.array([k.dual_value() for k in capacity]), shares.argmax(axis=1)
     return c.solution_value()
 
 

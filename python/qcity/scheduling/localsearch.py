@@ -92,10 +92,10 @@ class LocalSearch:
             raise ValueError(f"targets must give each of the {inst.tasks} tasks a machine in [0, {inst.machines})")
         self.migration = migration
         fuzzy = objective.fuzzy
+        ideal, poor, weights = (fuzzy.ideal, fuzzy.poor, fuzzy.weights) if fuzzy else ((0.0,) * 3,) * 3
         self._kernel = ScheduleSearch(
             inst.etc, self.prices, self.targets, objective.name, inst.active_power, inst.idle_power,
-            fuzzy.ideal if fuzzy else (0.0,) * 3, fuzzy.poor if fuzzy else (0.0,) * 3,
-            fuzzy.weights if fuzzy else (0.0,) * 3, makespan, swap_partners, shortlist,
+            ideal, poor, weights, makespan, swap_partners, shortlist,
             4.0 / (inst.tasks + inst.machines))  # a candidate's makespan from the three largest loads
 
     def descend(self, assign: np.ndarray, f: float) -> tuple[np.ndarray, float]:
